@@ -1,0 +1,87 @@
+// Opens the database the configuration names: an embedded SQLite file (the default) or PostgreSQL.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import type { DatabaseTarget } from '../config.js';
+import type { Tables } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Database {
+  db: Kysely<Tables>;
+  dialect: Dialect;
+  /** where it is, without credentials, for messages */
+  describe: string;
+  close(): Promise<void>;
+}
+
+/** The database cannot be opened or reached; the message is one line a person can act on. */
+export class DatabaseUnavailableError extends Error {}
+
+export interface OpenOptions {
+  poolSize?: number;
+  /** PostgreSQL: how long to wait for a connection before giving up */
+  connectTimeoutMs?: number;
+}
+
+export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {
+  return target.kind === 'sqlite' ? openSqlite(target.path) : openPostgres(target.url, options);
+}
+
+function reason(error: unknown): string {
+  const e = error as { code?: string; message?: string };
+  return e.code ? `${e.code}${e.message ? ` (${e.message.split('\n')[0]})` : ''}` : String(e.message ?? error);
+}
+
+function openSqlite(path: string): Database {
+  let raw: SQLite.Database;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    raw = new SQLite(path, { timeout: 10_000 });
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('foreign_keys = ON');
+    raw.pragma('synchronous = NORMAL');
+  } catch (error) {
+    throw new DatabaseUnavailableError(
+      `Cannot open the SQLite database at ${path}: ${reason(error)}. Set ARGILLA_HOME_PATH to a writable folder.`,
+    );
+  }
+  // Kysely opens transactions with a plain BEGIN, which SQLite makes "deferred": two processes that
+  // both read and then write would deadlock and one would fail at once with SQLITE_BUSY.
+  // BEGIN IMMEDIATE takes the write lock up front, so writers from several processes queue up
+  // (for up to the busy timeout) instead.
+  const database = {
+    prepare: (query: string) => raw.prepare(/^begin$/i.test(query.trim()) ? 'begin immediate' : query),
+    close: () => raw.close(),
+  };
+  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: database as unknown as SQLite.Database }) });
+  return { db, dialect: 'sqlite', describe: `SQLite at ${path}`, close: () => db.destroy() };
+}
+
+async function openPostgres(url: string, options: OpenOptions): Promise<Database> {
+  const parsed = new URL(url);
+  const where = `PostgreSQL at ${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+  });
+  // An idle connection dropped by the server must not crash the process; the next query reconnects.
+  pool.on('error', () => {});
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await sql`select 1`.execute(db);
+  } catch (error) {
+    await db.destroy().catch(() => {});
+    throw new DatabaseUnavailableError(`Cannot connect to ${where}: ${reason(error)}`);
+  }
+  return { db, dialect: 'postgres', describe: where, close: () => db.destroy() };
+}
+
+/** True when a write failed because a unique constraint (or primary key) already holds the value. */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}

@@ -1,0 +1,106 @@
+import { sql } from 'kysely';
+import type { Db, UserRow, UsersTable } from '../schema.js';
+import { forUpdate } from './dialect.js';
+
+export function insertUser(db: Db, row: UsersTable): Promise<unknown> {
+  return db.insertInto('users').values(row).execute();
+}
+
+export function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findUserByUsername(db: Db, username: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+}
+
+export interface UserFilters {
+  role?: string;
+  workspace?: string;
+  q?: string;
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function filtered(db: Db, filters: UserFilters) {
+  let query = db.selectFrom('users');
+  if (filters.role) query = query.where('users.role', '=', filters.role);
+  if (filters.workspace) {
+    const workspace = filters.workspace;
+    query = query.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('memberships')
+          .innerJoin('workspaces', 'workspaces.id', 'memberships.workspace_id')
+          .select(sql`1`.as('one'))
+          .whereRef('memberships.user_id', '=', 'users.id')
+          .where('workspaces.name', '=', workspace),
+      ),
+    );
+  }
+  if (filters.q) {
+    const pattern = `%${escapeLike(filters.q.toLowerCase())}%`;
+    query = query.where(({ or }) =>
+      or(
+        ['users.username', 'users.first_name', 'users.last_name', 'users.email'].map(
+          (column) => sql<boolean>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`,
+        ),
+      ),
+    );
+  }
+  return query;
+}
+
+/** Users in creation order, one page of them. */
+export function listUsers(db: Db, filters: UserFilters, limit: number, offset: number): Promise<UserRow[]> {
+  return filtered(db, filters)
+    .selectAll('users')
+    .orderBy('users.inserted_at')
+    .orderBy('users.id')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+}
+
+export async function countUsers(db: Db, filters: UserFilters = {}): Promise<number> {
+  const row = await filtered(db, filters)
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function updateUserRow(db: Db, id: string, changes: Partial<UsersTable>): Promise<void> {
+  await db.updateTable('users').set(changes).where('id', '=', id).execute();
+}
+
+export async function deleteUserRow(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('users').where('id', '=', id).execute();
+}
+
+/**
+ * The ids of enabled admins, locked until the transaction ends on PostgreSQL (SQLite transactions
+ * here already hold the database's write lock), so two concurrent demotions cannot both pass the
+ * "keep one admin" check.
+ */
+export async function lockEnabledAdminIds(db: Db): Promise<string[]> {
+  const query = db.selectFrom('users').select('id').where('role', '=', 'admin').where('disabled', '=', 0);
+  const rows = await forUpdate(db, query).execute();
+  return rows.map((r) => r.id);
+}
+
+/** Workspace names of each user, in the order the memberships were made. */
+export async function workspaceNamesByUser(db: Db, userIds: string[]): Promise<Map<string, string[]>> {
+  const result = new Map<string, string[]>(userIds.map((id) => [id, []]));
+  if (userIds.length === 0) return result;
+  const rows = await db
+    .selectFrom('memberships')
+    .innerJoin('workspaces', 'workspaces.id', 'memberships.workspace_id')
+    .select(['memberships.user_id as user_id', 'workspaces.name as name'])
+    .where('memberships.user_id', 'in', userIds)
+    .orderBy('memberships.inserted_at')
+    .orderBy('memberships.id')
+    .execute();
+  for (const row of rows) result.get(row.user_id)?.push(row.name);
+  return result;
+}

@@ -1,0 +1,113 @@
+import type { Db, WorkspaceRow } from '../schema.js';
+import { newId } from '../../lib/ids.js';
+import { nowIso } from '../../lib/time.js';
+
+export function insertWorkspace(db: Db, row: WorkspaceRow): Promise<unknown> {
+  return db.insertInto('workspaces').values(row).execute();
+}
+
+export function findWorkspaceById(db: Db, id: string): Promise<WorkspaceRow | undefined> {
+  return db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findWorkspaceByName(db: Db, name: string): Promise<WorkspaceRow | undefined> {
+  return db.selectFrom('workspaces').selectAll().where('name', '=', name).executeTakeFirst();
+}
+
+/** Creates the workspaces that do not exist yet and returns all of them, in the order given. */
+export async function ensureWorkspaces(db: Db, names: string[]): Promise<{ rows: WorkspaceRow[]; created: string[] }> {
+  if (names.length === 0) return { rows: [], created: [] };
+  const unique = [...new Set(names)];
+  const existing = await db.selectFrom('workspaces').selectAll().where('name', 'in', unique).execute();
+  const byName = new Map(existing.map((w) => [w.name, w]));
+  const missing = unique.filter((name) => !byName.has(name));
+  if (missing.length > 0) {
+    const now = nowIso();
+    // DO NOTHING: another writer may create the same workspace at the same moment; both then use it.
+    await db
+      .insertInto('workspaces')
+      .values(missing.map((name) => ({ id: newId(), name, inserted_at: now, updated_at: now })))
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+    const fresh = await db.selectFrom('workspaces').selectAll().where('name', 'in', missing).execute();
+    for (const row of fresh) byName.set(row.name, row);
+  }
+  return { rows: unique.map((name) => byName.get(name)!), created: missing };
+}
+
+export function listWorkspaceRows(db: Db, limit: number, offset: number, memberId?: string): Promise<WorkspaceRow[]> {
+  let query = db.selectFrom('workspaces').selectAll('workspaces');
+  if (memberId) {
+    query = query
+      .innerJoin('memberships', 'memberships.workspace_id', 'workspaces.id')
+      .where('memberships.user_id', '=', memberId);
+  }
+  return query.orderBy('workspaces.inserted_at').orderBy('workspaces.id').limit(limit).offset(offset).execute();
+}
+
+export async function countWorkspaces(db: Db, memberId?: string): Promise<number> {
+  let query = db.selectFrom('workspaces');
+  if (memberId) {
+    query = query
+      .innerJoin('memberships', 'memberships.workspace_id', 'workspaces.id')
+      .where('memberships.user_id', '=', memberId);
+  }
+  const row = await query.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function deleteWorkspaceRow(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('workspaces').where('id', '=', id).execute();
+}
+
+export async function isMember(db: Db, userId: string, workspaceId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('memberships')
+    .select('id')
+    .where('user_id', '=', userId)
+    .where('workspace_id', '=', workspaceId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function insertMemberships(db: Db, userId: string, workspaceIds: string[]): Promise<void> {
+  if (workspaceIds.length === 0) return;
+  const now = nowIso();
+  await db
+    .insertInto('memberships')
+    .values(workspaceIds.map((workspace_id) => ({ id: newId(), user_id: userId, workspace_id, inserted_at: now, updated_at: now })))
+    .execute();
+}
+
+/** Adds the memberships that are missing, leaving existing ones as they are. */
+export async function ensureMemberships(db: Db, userId: string, workspaceIds: string[]): Promise<void> {
+  if (workspaceIds.length === 0) return;
+  const now = nowIso();
+  await db
+    .insertInto('memberships')
+    .values(workspaceIds.map((workspace_id) => ({ id: newId(), user_id: userId, workspace_id, inserted_at: now, updated_at: now })))
+    .onConflict((oc) => oc.columns(['user_id', 'workspace_id']).doNothing())
+    .execute();
+}
+
+/** Removes a membership; false when there was none. */
+export async function deleteMembership(db: Db, userId: string, workspaceId: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('memberships')
+    .where('user_id', '=', userId)
+    .where('workspace_id', '=', workspaceId)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+/** Member user ids of a workspace, by membership time. */
+export async function memberIds(db: Db, workspaceId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('memberships')
+    .select('user_id')
+    .where('workspace_id', '=', workspaceId)
+    .orderBy('inserted_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => r.user_id);
+}

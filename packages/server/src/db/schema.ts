@@ -1,0 +1,66 @@
+// Table types as Kysely sees them. Timestamps are ISO-8601 UTC strings and flags are 0/1 integers
+// on both SQLite and PostgreSQL, so rows read the same whichever database is behind.
+import type { Kysely, Transaction } from 'kysely';
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  first_name: string;
+  last_name: string | null;
+  email: string | null;
+  role: string;
+  disabled: number;
+  password_hash: string;
+  inserted_at: string;
+  updated_at: string;
+}
+
+export interface WorkspacesTable {
+  id: string;
+  name: string;
+  inserted_at: string;
+  updated_at: string;
+}
+
+export interface MembershipsTable {
+  id: string;
+  user_id: string;
+  workspace_id: string;
+  inserted_at: string;
+  updated_at: string;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  user_id: string;
+  name: string;
+  digest: string;
+  preview: string;
+  created_at: string;
+  last_used_at: string | null;
+  expires_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface LoginSessionsTable {
+  id: string;
+  user_id: string;
+  token_digest: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface Tables {
+  users: UsersTable;
+  workspaces: WorkspacesTable;
+  memberships: MembershipsTable;
+  api_keys: ApiKeysTable;
+  login_sessions: LoginSessionsTable;
+}
+
+/** A database handle or an open transaction: repositories accept either. */
+export type Db = Kysely<Tables> | Transaction<Tables>;
+
+export type UserRow = UsersTable;
+export type WorkspaceRow = WorkspacesTable;
+export type ApiKeyRow = ApiKeysTable;

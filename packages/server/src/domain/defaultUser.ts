@@ -1,0 +1,71 @@
+// The default admin that makes a fresh installation usable (argilla / 1234 / argilla.apikey).
+import type { Database } from '../db/connect.js';
+import { countUsers, findUserByUsername } from '../db/repos/users.js';
+import { apiKeyDigestExists } from '../db/repos/credentials.js';
+import { hashPassword, verifyPassword } from '../lib/passwords.js';
+import { digestSecret } from '../lib/secrets.js';
+import { nowIso } from '../lib/time.js';
+import { DEFAULT_API_KEY, DEFAULT_PASSWORD, DEFAULT_USERNAME } from '../config.js';
+import { fail } from './errors.js';
+import { insertUserWithKey } from './users.js';
+import { toUser, type User } from './views.js';
+import { isUniqueViolation } from '../db/connect.js';
+
+export interface DefaultUserOptions {
+  password?: string;
+  apiKey?: string;
+}
+
+export type DefaultUserOutcome = { created: true; user: User; apiKey: string } | { created: false; reason: string };
+
+/**
+ * Creates the default admin, member of a workspace of the same name. Its password is exempt from
+ * the length rule on purpose (the well-known "1234"); the server warns until it is changed.
+ */
+export async function createDefaultUser(database: Database, options: DefaultUserOptions = {}): Promise<DefaultUserOutcome> {
+  const { db } = database;
+  const password = options.password ?? DEFAULT_PASSWORD;
+  const apiKey = options.apiKey ?? DEFAULT_API_KEY;
+  if (password.length === 0) throw fail.validation([{ field: 'password', message: 'required' }]);
+  if (apiKey.length < 8) throw fail.validation([{ field: 'api_key', message: 'at least 8 characters' }]);
+  if (await findUserByUsername(db, DEFAULT_USERNAME)) {
+    return { created: false, reason: `User with default username '${DEFAULT_USERNAME}' already exists, will not do anything.` };
+  }
+  if (await apiKeyDigestExists(db, digestSecret(apiKey))) {
+    return { created: false, reason: 'The default API key already belongs to another user, will not do anything.' };
+  }
+  const passwordHash = await hashPassword(password);
+  const input = { username: DEFAULT_USERNAME, first_name: DEFAULT_USERNAME, role: 'admin', workspaces: [DEFAULT_USERNAME] };
+  try {
+    await db.transaction().execute((trx) => insertUserWithKey(trx, input, passwordHash, apiKey, nowIso()));
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      return { created: false, reason: `User with default username '${DEFAULT_USERNAME}' already exists, will not do anything.` };
+    }
+    throw error;
+  }
+  return { created: true, user: await toUser(db, (await findUserByUsername(db, DEFAULT_USERNAME))!), apiKey };
+}
+
+/** At server start: the default admin, only when the database holds no user at all. */
+export async function createDefaultUserIfEmpty(database: Database, options: DefaultUserOptions = {}): Promise<DefaultUserOutcome> {
+  if ((await countUsers(database.db)) > 0) return { created: false, reason: 'the database already has users' };
+  return createDefaultUser(database, options);
+}
+
+/** Which of the well-known default credentials still open the default account (for the warning). */
+export async function defaultCredentialsInUse(database: Database): Promise<{ password: boolean; apiKey: boolean }> {
+  const { db } = database;
+  const user = await findUserByUsername(db, DEFAULT_USERNAME);
+  const apiKey = await db
+    .selectFrom('api_keys')
+    .innerJoin('users', 'users.id', 'api_keys.user_id')
+    .select('api_keys.id')
+    .where('api_keys.digest', '=', digestSecret(DEFAULT_API_KEY))
+    .where('api_keys.revoked_at', 'is', null)
+    .where('users.disabled', '=', 0)
+    .where((eb) => eb.or([eb('api_keys.expires_at', 'is', null), eb('api_keys.expires_at', '>', nowIso())]))
+    .executeTakeFirst();
+  const password = user && user.disabled === 0 ? (await verifyPassword(DEFAULT_PASSWORD, user.password_hash)).ok : false;
+  return { password, apiKey: apiKey !== undefined };
+}

@@ -1,0 +1,237 @@
+// Use cases on users. Every function takes the database, the actor and its input, checks the rules
+// and the actor's permission, and runs multi-step writes in one transaction.
+import type { Database } from '../db/connect.js';
+import { isUniqueViolation } from '../db/connect.js';
+import type { Db, UsersTable } from '../db/schema.js';
+import { apiKeyDigestExists, deleteSessionsOfUser, insertApiKey } from '../db/repos/credentials.js';
+import {
+  countUsers,
+  deleteUserRow,
+  findUserById,
+  findUserByUsername,
+  insertUser,
+  listUsers as listUserRows,
+  lockEnabledAdminIds,
+  updateUserRow,
+  type UserFilters,
+} from '../db/repos/users.js';
+import { ensureMemberships, ensureWorkspaces } from '../db/repos/workspaces.js';
+import { isUuid, newId } from '../lib/ids.js';
+import { hashPassword, isBcryptHash } from '../lib/passwords.js';
+import { digestSecret, generateApiKey, previewSecret } from '../lib/secrets.js';
+import { nowIso } from '../lib/time.js';
+import { fail } from './errors.js';
+import { authorize, type Actor, type Role } from './policies.js';
+import { toUser, toUsers, type User } from './views.js';
+import { check, rules, trimmedOrNull } from './validation.js';
+
+export interface NewUser {
+  username: string;
+  first_name: string;
+  last_name?: string | null;
+  email?: string | null;
+  role?: Role | string;
+  /** a clear password to hash, or `password_hash`: an existing bcrypt hash (imports) */
+  password?: string;
+  password_hash?: string;
+  api_key?: string | null;
+  workspaces?: string[];
+  disabled?: boolean;
+}
+
+export interface CreatedUser {
+  user: User;
+  /** the API key in clear: shown to the creator this once, never stored */
+  apiKey: string;
+}
+
+function checkNewUser(input: NewUser): void {
+  const entries: Parameters<typeof check>[0] = [
+    ['username', rules.name, input.username],
+    ['first_name', rules.firstName, input.first_name],
+    ['last_name', rules.lastName, input.last_name],
+    ['email', rules.email, input.email],
+    ['role', rules.role, input.role ?? 'annotator'],
+    ['api_key', rules.apiKey, input.api_key],
+  ];
+  if (input.password_hash === undefined) entries.push(['password', rules.password, input.password]);
+  (input.workspaces ?? []).forEach((name, i) => entries.push([`workspaces/${i}`, rules.name, name]));
+  check(entries);
+  if (input.password_hash !== undefined && !isBcryptHash(input.password_hash)) {
+    throw fail.validation([{ field: 'password_hash', message: 'must be a bcrypt hash ($2a$, $2b$ or $2y$)' }]);
+  }
+}
+
+/** Writes a user, its workspaces (created when missing), memberships and API key, inside `trx`. */
+export async function insertUserWithKey(
+  trx: Db,
+  input: NewUser,
+  passwordHash: string,
+  apiKey: string,
+  now: string,
+): Promise<string> {
+  const id = newId();
+  const row: UsersTable = {
+    id,
+    username: input.username,
+    first_name: input.first_name.trim(),
+    last_name: trimmedOrNull(input.last_name),
+    email: trimmedOrNull(input.email),
+    role: input.role ?? 'annotator',
+    disabled: input.disabled ? 1 : 0,
+    password_hash: passwordHash,
+    inserted_at: now,
+    updated_at: now,
+  };
+  await insertUser(trx, row);
+  const { rows } = await ensureWorkspaces(trx, input.workspaces ?? []);
+  await ensureMemberships(trx, id, rows.map((w) => w.id));
+  await insertApiKey(trx, {
+    id: newId(),
+    user_id: id,
+    name: 'default',
+    digest: digestSecret(apiKey),
+    preview: previewSecret(apiKey),
+    created_at: now,
+    last_used_at: null,
+    expires_at: null,
+    revoked_at: null,
+  });
+  return id;
+}
+
+/** Tells which unique rule a failed insert broke: the username, else the API key. */
+async function conflictOf(db: Db, username: string, apiKey: string): Promise<Error> {
+  if (await findUserByUsername(db, username)) return fail.alreadyExists('User', username);
+  if (await apiKeyDigestExists(db, digestSecret(apiKey))) return fail.alreadyExists('API key', previewSecret(apiKey));
+  return fail.conflict('conflict', 'The user conflicts with existing data; try again.');
+}
+
+export async function createUser(database: Database, actor: Actor, input: NewUser): Promise<CreatedUser> {
+  authorize(actor, 'users.manage', 'create users');
+  checkNewUser(input);
+  const { db } = database;
+  const apiKey = input.api_key ?? generateApiKey();
+  // Cheap checks first, so an existing user costs no password hashing; the database's unique
+  // constraints still decide when two writers race.
+  const early = await findUserByUsername(db, input.username);
+  if (early) throw fail.alreadyExists('User', input.username);
+  if (input.api_key && (await apiKeyDigestExists(db, digestSecret(apiKey)))) {
+    throw fail.alreadyExists('API key', previewSecret(apiKey));
+  }
+  const passwordHash = input.password_hash ?? (await hashPassword(input.password!));
+  let id: string;
+  try {
+    id = await db.transaction().execute((trx) => insertUserWithKey(trx, input, passwordHash, apiKey, nowIso()));
+  } catch (error) {
+    if (isUniqueViolation(error)) throw await conflictOf(db, input.username, apiKey);
+    throw error;
+  }
+  return { user: await toUser(db, (await findUserById(db, id))!), apiKey };
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+export interface ListOptions {
+  limit?: number;
+  offset?: number;
+}
+
+export const MAX_PAGE = 1000;
+
+export async function listUsers(
+  database: Database,
+  actor: Actor,
+  filters: UserFilters & ListOptions = {},
+): Promise<Page<User>> {
+  authorize(actor, 'users.read', 'list users');
+  const { db } = database;
+  const limit = Math.min(filters.limit ?? MAX_PAGE, MAX_PAGE);
+  const rows = await listUserRows(db, filters, limit, filters.offset ?? 0);
+  const [items, total] = await Promise.all([toUsers(db, rows), countUsers(db, filters)]);
+  return { items, total };
+}
+
+async function requireUser(db: Db, id: string) {
+  const row = isUuid(id) ? await findUserById(db, id) : undefined;
+  if (!row) throw fail.notFound('User', id);
+  return row;
+}
+
+export async function getUser(database: Database, actor: Actor, id: string): Promise<User> {
+  authorize(actor, 'users.read', 'read users');
+  return toUser(database.db, await requireUser(database.db, id));
+}
+
+export async function getUserByUsername(database: Database, actor: Actor, username: string): Promise<User> {
+  authorize(actor, 'users.read', 'read users');
+  const row = await findUserByUsername(database.db, username);
+  if (!row) throw fail.notFound('User', username);
+  return toUser(database.db, row);
+}
+
+export interface UserChanges {
+  first_name?: string;
+  last_name?: string | null;
+  email?: string | null;
+  role?: Role | string;
+  password?: string;
+  disabled?: boolean;
+}
+
+/** Refuses a change that would leave no enabled admin able to manage the system. */
+async function keepOneAdmin(trx: Db, userId: string, what: string): Promise<void> {
+  const admins = await lockEnabledAdminIds(trx);
+  if (admins.length === 1 && admins[0] === userId) {
+    throw fail.conflict('last_admin', `Cannot ${what} the last enabled admin; make another user admin first.`);
+  }
+}
+
+export async function updateUser(database: Database, actor: Actor, id: string, changes: UserChanges): Promise<User> {
+  authorize(actor, 'users.manage', 'update users');
+  const entries: Parameters<typeof check>[0] = [];
+  if (changes.first_name !== undefined) entries.push(['first_name', rules.firstName, changes.first_name]);
+  if (changes.last_name !== undefined) entries.push(['last_name', rules.lastName, changes.last_name]);
+  if (changes.email !== undefined) entries.push(['email', rules.email, changes.email]);
+  if (changes.role !== undefined) entries.push(['role', rules.role, changes.role]);
+  if (changes.password !== undefined) entries.push(['password', rules.password, changes.password]);
+  check(entries);
+  const { db } = database;
+  await requireUser(db, id);
+  const passwordHash = changes.password === undefined ? undefined : await hashPassword(changes.password);
+  await db.transaction().execute(async (trx) => {
+    const current = await requireUser(trx, id);
+    const demoted = changes.role !== undefined && changes.role !== 'admin' && current.role === 'admin';
+    const disabled = changes.disabled === true && current.disabled === 0;
+    if ((demoted || disabled) && current.role === 'admin' && current.disabled === 0) {
+      await keepOneAdmin(trx, id, demoted ? 'demote' : 'disable');
+    }
+    const row: Partial<UsersTable> = { updated_at: nowIso() };
+    if (changes.first_name !== undefined) row.first_name = changes.first_name.trim();
+    if (changes.last_name !== undefined) row.last_name = trimmedOrNull(changes.last_name);
+    if (changes.email !== undefined) row.email = trimmedOrNull(changes.email);
+    if (changes.role !== undefined) row.role = changes.role;
+    if (changes.disabled !== undefined) row.disabled = changes.disabled ? 1 : 0;
+    if (passwordHash !== undefined) row.password_hash = passwordHash;
+    await updateUserRow(trx, id, row);
+    const roleChanged = changes.role !== undefined && changes.role !== current.role;
+    if (roleChanged || disabled || passwordHash !== undefined) await deleteSessionsOfUser(trx, id);
+  });
+  return toUser(db, (await findUserById(db, id))!);
+}
+
+export async function deleteUser(database: Database, actor: Actor, id: string): Promise<User> {
+  authorize(actor, 'users.manage', 'delete users');
+  const { db } = database;
+  return db.transaction().execute(async (trx) => {
+    const row = await requireUser(trx, id);
+    if (row.role === 'admin' && row.disabled === 0) await keepOneAdmin(trx, id, 'delete');
+    const user = await toUser(trx, row);
+    // Memberships, keys and sessions go with it (ON DELETE CASCADE).
+    await deleteUserRow(trx, id);
+    return user;
+  });
+}

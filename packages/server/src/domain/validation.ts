@@ -1,0 +1,68 @@
+// The data rules every stored value obeys, whichever door (HTTP, CLI, YAML) it came in by.
+import type { FieldError } from './errors.js';
+import { fail } from './errors.js';
+import { isRole } from './policies.js';
+
+// JavaScript's `$` without the m flag matches only at the very end, so a trailing newline fails.
+const NAME = /^(?![-_])[a-z0-9_-]+$/;
+const NAME_RULE = "lowercase letters, digits, '-' and '_' only, not starting with '-' or '_'";
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export const PASSWORD_MIN = 8;
+export const PASSWORD_MAX = 100;
+export const API_KEY_MIN = 8;
+
+type Check = (value: unknown) => string | null;
+
+const length = (value: string) => [...value].length;
+
+export const rules = {
+  name: ((value) => {
+    if (typeof value !== 'string' || value.length === 0) return 'required';
+    return NAME.test(value) ? null : NAME_RULE;
+  }) as Check,
+  firstName: ((value) => {
+    if (typeof value !== 'string') return 'required';
+    return value.trim().length >= 1 ? null : 'must not be empty';
+  }) as Check,
+  lastName: ((value) => {
+    if (value === undefined || value === null) return null;
+    if (typeof value !== 'string') return 'must be text';
+    return value.trim().length >= 1 ? null : 'must not be empty when given';
+  }) as Check,
+  email: ((value) => {
+    if (value === undefined || value === null) return null;
+    if (typeof value !== 'string') return 'must be text';
+    return EMAIL.test(value.trim()) ? null : 'must be an email address like name@example.com';
+  }) as Check,
+  password: ((value) => {
+    if (typeof value !== 'string' || value.length === 0) return 'required';
+    if (length(value) < PASSWORD_MIN) return `at least ${PASSWORD_MIN} characters`;
+    if (length(value) > PASSWORD_MAX) return `at most ${PASSWORD_MAX} characters`;
+    return null;
+  }) as Check,
+  role: ((value) => (isRole(value) ? null : "must be 'admin' or 'annotator'")) as Check,
+  apiKey: ((value) => {
+    if (value === undefined || value === null) return null;
+    if (typeof value !== 'string') return 'must be text';
+    return value.length >= API_KEY_MIN ? null : `at least ${API_KEY_MIN} characters`;
+  }) as Check,
+};
+
+/**
+ * Collects every broken rule at once (so a person fixes them all in one go) and throws a validation
+ * error listing them; returns silently when all hold.
+ */
+export function check(entries: Array<[field: string, rule: Check, value: unknown]>): void {
+  const errors: FieldError[] = [];
+  for (const [field, rule, value] of entries) {
+    const message = rule(value);
+    if (message) errors.push({ field, message });
+  }
+  if (errors.length > 0) throw fail.validation(errors);
+}
+
+export function trimmedOrNull(value: string | null | undefined): string | null {
+  if (value === undefined || value === null) return null;
+  return value.trim();
+}

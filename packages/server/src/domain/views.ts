@@ -1,0 +1,45 @@
+// What the domain hands back: rows without secrets, with their workspaces and key preview joined in.
+import type { Db, UserRow, WorkspaceRow } from '../db/schema.js';
+import { primaryKeyPreviews } from '../db/repos/credentials.js';
+import { workspaceNamesByUser } from '../db/repos/users.js';
+import { nowIso } from '../lib/time.js';
+import type { Role } from './policies.js';
+
+export interface User {
+  id: string;
+  username: string;
+  first_name: string;
+  last_name: string | null;
+  email: string | null;
+  role: Role;
+  disabled: boolean;
+  workspaces: string[];
+  /** masked preview of the user's main API key, or null when it has none that works */
+  api_key_preview: string | null;
+  inserted_at: string;
+  updated_at: string;
+}
+
+export type Workspace = WorkspaceRow;
+
+export async function toUsers(db: Db, rows: UserRow[]): Promise<User[]> {
+  const ids = rows.map((r) => r.id);
+  const [workspaces, previews] = await Promise.all([workspaceNamesByUser(db, ids), primaryKeyPreviews(db, ids, nowIso())]);
+  return rows.map((row) => ({
+    id: row.id,
+    username: row.username,
+    first_name: row.first_name,
+    last_name: row.last_name,
+    email: row.email,
+    role: row.role as Role,
+    disabled: row.disabled === 1,
+    workspaces: workspaces.get(row.id) ?? [],
+    api_key_preview: previews.get(row.id) ?? null,
+    inserted_at: row.inserted_at,
+    updated_at: row.updated_at,
+  }));
+}
+
+export async function toUser(db: Db, row: UserRow): Promise<User> {
+  return (await toUsers(db, [row]))[0]!;
+}

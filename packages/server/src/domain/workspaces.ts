@@ -1,0 +1,136 @@
+// Use cases on workspaces and memberships.
+import type { Database } from '../db/connect.js';
+import { isUniqueViolation } from '../db/connect.js';
+import type { Db } from '../db/schema.js';
+import { findUserById } from '../db/repos/users.js';
+import {
+  countWorkspaces,
+  deleteMembership,
+  deleteWorkspaceRow,
+  findWorkspaceById,
+  findWorkspaceByName,
+  insertMemberships,
+  insertWorkspace,
+  isMember,
+  listWorkspaceRows,
+  memberIds,
+} from '../db/repos/workspaces.js';
+import { isUuid, newId } from '../lib/ids.js';
+import { nowIso } from '../lib/time.js';
+import { DomainError, fail } from './errors.js';
+import { authorize, can, type Actor } from './policies.js';
+import type { ListOptions, Page } from './users.js';
+import { MAX_PAGE } from './users.js';
+import { check, rules } from './validation.js';
+import { toUser, toUsers, type User, type Workspace } from './views.js';
+
+/** Admins see every workspace; other users only those they are members of. */
+export async function listWorkspaces(database: Database, actor: Actor, options: ListOptions = {}): Promise<Page<Workspace>> {
+  const { db } = database;
+  const memberId = can(actor, 'workspaces.read_all') || actor.kind === 'system' ? undefined : actor.id;
+  const limit = Math.min(options.limit ?? MAX_PAGE, MAX_PAGE);
+  const [items, total] = await Promise.all([
+    listWorkspaceRows(db, limit, options.offset ?? 0, memberId),
+    countWorkspaces(db, memberId),
+  ]);
+  return { items, total };
+}
+
+export async function createWorkspace(database: Database, actor: Actor, name: string): Promise<Workspace> {
+  check([['name', rules.name, name]]);
+  authorize(actor, 'workspaces.manage', 'create workspaces');
+  const now = nowIso();
+  const row = { id: newId(), name, inserted_at: now, updated_at: now };
+  try {
+    await insertWorkspace(database.db, row);
+  } catch (error) {
+    if (isUniqueViolation(error)) throw fail.alreadyExists('Workspace', name);
+    throw error;
+  }
+  return row;
+}
+
+async function requireWorkspace(db: Db, id: string): Promise<Workspace> {
+  const row = isUuid(id) ? await findWorkspaceById(db, id) : undefined;
+  if (!row) throw fail.notFound('Workspace', id);
+  return row;
+}
+
+/**
+ * One workspace, for admins and its members. To anyone else it does not exist (404), so its name
+ * is not revealed to users outside it.
+ */
+export async function getWorkspace(database: Database, actor: Actor, id: string): Promise<Workspace> {
+  const workspace = await requireWorkspace(database.db, id);
+  if (!can(actor, 'workspaces.read_all') && actor.kind === 'user' && !(await isMember(database.db, actor.id, id))) {
+    throw fail.notFound('Workspace', id);
+  }
+  return workspace;
+}
+
+export async function getWorkspaceByName(database: Database, actor: Actor, name: string): Promise<Workspace> {
+  const row = await findWorkspaceByName(database.db, name);
+  if (!row) throw fail.notFound('Workspace', name);
+  return getWorkspace(database, actor, row.id);
+}
+
+export async function deleteWorkspace(database: Database, actor: Actor, id: string): Promise<Workspace> {
+  authorize(actor, 'workspaces.manage', 'delete workspaces');
+  return database.db.transaction().execute(async (trx) => {
+    const workspace = await requireWorkspace(trx, id);
+    // Memberships go with it (ON DELETE CASCADE).
+    await deleteWorkspaceRow(trx, id);
+    return workspace;
+  });
+}
+
+export async function listMembers(database: Database, actor: Actor, workspaceId: string): Promise<User[]> {
+  authorize(actor, 'memberships.manage', 'list workspace members');
+  const { db } = database;
+  await requireWorkspace(db, workspaceId);
+  const ids = await memberIds(db, workspaceId);
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('users').selectAll().where('id', 'in', ids).execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return toUsers(db, ids.map((id) => byId.get(id)!).filter(Boolean));
+}
+
+async function requireUserRow(db: Db, id: string) {
+  const row = isUuid(id) ? await findUserById(db, id) : undefined;
+  if (!row) throw fail.notFound('User', id);
+  return row;
+}
+
+/** Adds a user to a workspace and returns the user with its workspaces. */
+export async function addMember(database: Database, actor: Actor, workspaceId: string, userId: string): Promise<User> {
+  authorize(actor, 'memberships.manage', 'add workspace members');
+  const { db } = database;
+  const workspace = await requireWorkspace(db, workspaceId);
+  const user = await requireUserRow(db, userId);
+  try {
+    await insertMemberships(db, user.id, [workspace.id]);
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw fail.conflict('membership_already_exists', `User '${user.username}' is already a member of workspace '${workspace.name}'.`, {
+        user: user.username,
+        workspace: workspace.name,
+      });
+    }
+    throw error;
+  }
+  return toUser(db, user);
+}
+
+export async function removeMember(database: Database, actor: Actor, workspaceId: string, userId: string): Promise<User> {
+  authorize(actor, 'memberships.manage', 'remove workspace members');
+  const { db } = database;
+  const workspace = await requireWorkspace(db, workspaceId);
+  const user = await requireUserRow(db, userId);
+  if (!(await deleteMembership(db, user.id, workspace.id))) {
+    throw new DomainError('not_found', 'membership_not_found', `User '${user.username}' is not a member of workspace '${workspace.name}'.`, {
+      user: user.username,
+      workspace: workspace.name,
+    });
+  }
+  return toUser(db, user);
+}

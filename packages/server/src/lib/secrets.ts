@@ -1,0 +1,28 @@
+// Random secrets (API keys, login tokens) and the digests stored in their place.
+import { createHash, randomBytes } from 'node:crypto';
+
+export const API_KEY_PREFIX = 'argilla_';
+
+/** A new API key: a recognisable prefix and 256 random bits, URL-safe. */
+export function generateApiKey(): string {
+  return API_KEY_PREFIX + randomBytes(32).toString('base64url');
+}
+
+/** A new opaque login token (256 random bits). */
+export function generateToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** SHA-256 of a secret, hex encoded: what the database keeps instead of the secret. */
+export function digestSecret(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+/** A short preview that lets a person recognise a key without revealing it, e.g. `a144…0002`. */
+export function previewSecret(secret: string): string {
+  const prefix = secret.startsWith(API_KEY_PREFIX) ? API_KEY_PREFIX : '';
+  const body = secret.slice(prefix.length);
+  // Short operator-chosen keys would be half revealed by eight characters; show two.
+  if (body.length < 12) return `${prefix}…${body.slice(-2)}`;
+  return `${prefix}${body.slice(0, 4)}…${body.slice(-4)}`;
+}
