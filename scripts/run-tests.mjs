@@ -1,0 +1,81 @@
+// `npm test`: builds, starts a throwaway PostgreSQL when it can, runs every *.test.ts file with
+// node:test (listed explicitly: Node 20's --test takes no globs), and fails when no test ran.
+//   ARGILLA_TEST_DATABASE_URL=postgresql://...  use this server instead of starting one
+//   ARGILLA_TEST_REQUIRE_POSTGRES=1             fail instead of skipping when PostgreSQL is unavailable
+//   npm test -- <file or folder ...>            run only those test files
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startCluster } from './pg.mjs';
+
+const root = resolve(import.meta.dirname, '..');
+const requirePostgres = process.env.ARGILLA_TEST_REQUIRE_POSTGRES === '1';
+
+function findTests(path) {
+  if (statSync(path).isFile()) return [path];
+  return readdirSync(path, { withFileTypes: true }).flatMap((entry) => {
+    if (entry.name === 'node_modules' || entry.name === 'dist') return [];
+    const full = join(path, entry.name);
+    if (entry.isDirectory()) return findTests(full);
+    return entry.name.endsWith('.test.ts') ? [full] : [];
+  });
+}
+
+const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+
+const args = process.argv.slice(2);
+const roots = args.length ? args.map((a) => resolve(a)) : ['packages'].map((p) => join(root, p)).filter(existsSync);
+const files = roots.flatMap(findTests).sort();
+if (files.length === 0) {
+  console.error('No test files found.');
+  process.exit(1);
+}
+
+let cluster = null;
+let postgresNote;
+if (process.env.ARGILLA_TEST_DATABASE_URL) {
+  postgresNote = `PostgreSQL: using ARGILLA_TEST_DATABASE_URL`;
+} else {
+  try {
+    cluster = await startCluster();
+    process.env.ARGILLA_TEST_DATABASE_URL = cluster.url;
+    postgresNote = `PostgreSQL: throwaway cluster at ${cluster.url}`;
+  } catch (error) {
+    postgresNote = `PostgreSQL: SKIPPED (${error.message.split('\n')[0]}); only SQLite was tested`;
+    if (requirePostgres) {
+      console.error(`${postgresNote}\nARGILLA_TEST_REQUIRE_POSTGRES=1: PostgreSQL is mandatory here.`);
+      process.exit(1);
+    }
+  }
+}
+console.log(postgresNote);
+
+const outDir = join(root, 'test-results');
+mkdirSync(outDir, { recursive: true });
+const tapFile = join(outDir, 'results.tap');
+const result = spawnSync(
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tapFile}`,
+    ...files,
+  ],
+  { cwd: root, stdio: 'inherit', env: { ...process.env, ARGILLA_TEST_ROOT: root } },
+);
+cluster?.stop();
+
+const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
+const count = (name) => Number(new RegExp(`^# ${name} (\\d+)`, 'm').exec(tap)?.[1] ?? 0);
+const [tests, pass, fail] = [count('tests'), count('pass'), count('fail')];
+console.log(`\n${tests} tests, ${pass} passed, ${fail} failed, in ${files.length} files. ${postgresNote}`);
+if (tests === 0) {
+  console.error('No test ran: treating that as a failure.');
+  process.exit(1);
+}
+process.exit(result.status === 0 && fail === 0 ? 0 : 1);
