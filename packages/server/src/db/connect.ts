@@ -17,6 +17,17 @@ export interface Database {
   close(): Promise<void>;
 }
 
+type FastReader = (text: string, params: readonly unknown[]) => unknown[];
+const fastReaders = new WeakMap<object, FastReader>();
+
+/**
+ * The synchronous read connection of an SQLite database handle, for fixed SELECT statements; none
+ * for PostgreSQL or inside a transaction (whose reads must see its own uncommitted writes).
+ */
+export function fastReaderOf(db: object): FastReader | undefined {
+  return fastReaders.get(db);
+}
+
 /** The database cannot be opened or reached; the message is one line a person can act on. */
 export class DatabaseUnavailableError extends Error {}
 
@@ -52,12 +63,44 @@ function openSqlite(path: string): Database {
   // both read and then write would deadlock and one would fail at once with SQLITE_BUSY.
   // BEGIN IMMEDIATE takes the write lock up front, so writers from several processes queue up
   // (for up to the busy timeout) instead.
+  // Prepared statements are kept and reused (Kysely would prepare every query anew), bounded so
+  // that ad-hoc queries with varying shapes cannot grow the cache without limit.
+  const statements = new Map<string, SQLite.Statement>();
   const database = {
-    prepare: (query: string) => raw.prepare(/^begin$/i.test(query.trim()) ? 'begin immediate' : query),
+    prepare(query: string) {
+      const text = /^begin$/i.test(query.trim()) ? 'begin immediate' : query;
+      let statement = statements.get(text);
+      if (!statement) {
+        statement = raw.prepare(text);
+        if (statements.size >= 500) statements.delete(statements.keys().next().value!);
+        statements.set(text, statement);
+      }
+      return statement;
+    },
     close: () => raw.close(),
   };
   const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: database as unknown as SQLite.Database }) });
-  return { db, dialect: 'sqlite', describe: `SQLite at ${path}`, close: () => db.destroy() };
+  // Hot-path reads (authentication, /api/me) go to a second connection, synchronously: no queueing
+  // behind the writer's lock, and WAL lets it see every committed write without blocking.
+  const reader = new SQLite(path, { readonly: true, timeout: 10_000 });
+  const readStatements = new Map<string, SQLite.Statement>();
+  fastReaders.set(db, (text, params) => {
+    let statement = readStatements.get(text);
+    if (!statement) {
+      statement = reader.prepare(text);
+      readStatements.set(text, statement);
+    }
+    return statement.all(...params);
+  });
+  return {
+    db,
+    dialect: 'sqlite',
+    describe: `SQLite at ${path}`,
+    close: async () => {
+      await db.destroy();
+      reader.close();
+    },
+  };
 }
 
 async function openPostgres(url: string, options: OpenOptions): Promise<Database> {

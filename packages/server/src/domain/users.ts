@@ -108,8 +108,8 @@ async function conflictOf(db: Db, username: string, apiKey: string): Promise<Err
 }
 
 export async function createUser(database: Database, actor: Actor, input: NewUser): Promise<CreatedUser> {
-  authorize(actor, 'users.manage', 'create users');
   checkNewUser(input);
+  authorize(actor, 'users.manage', 'create users');
   const { db } = database;
   const apiKey = input.api_key ?? generateApiKey();
   // Cheap checks first, so an existing user costs no password hashing; the database's unique
@@ -191,7 +191,6 @@ async function keepOneAdmin(trx: Db, userId: string, what: string): Promise<void
 }
 
 export async function updateUser(database: Database, actor: Actor, id: string, changes: UserChanges): Promise<User> {
-  authorize(actor, 'users.manage', 'update users');
   const entries: Parameters<typeof check>[0] = [];
   if (changes.first_name !== undefined) entries.push(['first_name', rules.firstName, changes.first_name]);
   if (changes.last_name !== undefined) entries.push(['last_name', rules.lastName, changes.last_name]);
@@ -199,6 +198,7 @@ export async function updateUser(database: Database, actor: Actor, id: string, c
   if (changes.role !== undefined) entries.push(['role', rules.role, changes.role]);
   if (changes.password !== undefined) entries.push(['password', rules.password, changes.password]);
   check(entries);
+  authorize(actor, 'users.manage', 'update users');
   const { db } = database;
   await requireUser(db, id);
   const passwordHash = changes.password === undefined ? undefined : await hashPassword(changes.password);

@@ -2,6 +2,7 @@
 import type { Db, UserRow, WorkspaceRow } from '../db/schema.js';
 import { primaryKeyPreviews } from '../db/repos/credentials.js';
 import { workspaceNamesByUser } from '../db/repos/users.js';
+import { allWorkspaceNames } from '../db/repos/workspaces.js';
 import { nowIso } from '../lib/time.js';
 import type { Role } from './policies.js';
 
@@ -26,6 +27,24 @@ export async function toUsers(db: Db, rows: UserRow[]): Promise<User[]> {
   const ids = rows.map((r) => r.id);
   const [workspaces, previews] = await Promise.all([workspaceNamesByUser(db, ids), primaryKeyPreviews(db, ids, nowIso())]);
   return rows.map((row) => ({
+    ...toUserFields(row),
+    workspaces: workspaces.get(row.id) ?? [],
+    api_key_preview: previews.get(row.id) ?? null,
+  }));
+}
+
+/**
+ * The caller as /api/me shows it: an admin's workspaces are all workspaces. Without a key preview
+ * when the caller authenticated with a key (the key itself is echoed instead).
+ */
+export async function describeCaller(db: Db, row: UserRow, withPreview: boolean): Promise<User> {
+  const workspaces = row.role === 'admin' ? allWorkspaceNames(db) : workspaceNamesByUser(db, [row.id]).then((m) => m.get(row.id)!);
+  const preview = withPreview ? primaryKeyPreviews(db, [row.id], nowIso()).then((m) => m.get(row.id) ?? null) : null;
+  return { ...toUserFields(row), workspaces: await workspaces, api_key_preview: await preview };
+}
+
+function toUserFields(row: UserRow) {
+  return {
     id: row.id,
     username: row.username,
     first_name: row.first_name,
@@ -33,11 +52,9 @@ export async function toUsers(db: Db, rows: UserRow[]): Promise<User[]> {
     email: row.email,
     role: row.role as Role,
     disabled: row.disabled === 1,
-    workspaces: workspaces.get(row.id) ?? [],
-    api_key_preview: previews.get(row.id) ?? null,
     inserted_at: row.inserted_at,
     updated_at: row.updated_at,
-  }));
+  };
 }
 
 export async function toUser(db: Db, row: UserRow): Promise<User> {

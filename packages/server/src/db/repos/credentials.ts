@@ -1,5 +1,6 @@
 // API keys and login sessions. Only digests of the secrets are stored.
 import type { ApiKeyRow, Db, UserRow } from '../schema.js';
+import { statement } from './dialect.js';
 
 export function insertApiKey(db: Db, row: ApiKeyRow): Promise<unknown> {
   return db.insertInto('api_keys').values(row).execute();
@@ -15,9 +16,19 @@ export async function deleteApiKeysOfUser(db: Db, userId: string): Promise<void>
 }
 
 /** The preview of each user's oldest key that still works: the one shown as the user's `api_key`. */
+const selectPreviewOfUser = statement<{ preview: string }>(
+  `select preview from api_keys where user_id = ? and revoked_at is null and (expires_at is null or expires_at > ?)
+   order by created_at, id limit 1`,
+);
+
 export async function primaryKeyPreviews(db: Db, userIds: string[], now: string): Promise<Map<string, string>> {
   const result = new Map<string, string>();
   if (userIds.length === 0) return result;
+  if (userIds.length === 1) {
+    const [row] = await selectPreviewOfUser(db, [userIds[0], now]);
+    if (row) result.set(userIds[0]!, row.preview);
+    return result;
+  }
   const rows = await db
     .selectFrom('api_keys')
     .select(['user_id', 'preview'])
@@ -31,58 +42,35 @@ export async function primaryKeyPreviews(db: Db, userIds: string[], now: string)
   return result;
 }
 
+const USER_COLUMNS = 'u.id, u.username, u.first_name, u.last_name, u.email, u.role, u.disabled, u.password_hash, u.inserted_at, u.updated_at';
+
+const selectKeyWithUser = statement<UserRow & { key_id: string; key_last_used_at: string | null; key_expires_at: string | null; key_revoked_at: string | null }>(
+  `select ${USER_COLUMNS}, k.id as key_id, k.last_used_at as key_last_used_at, k.expires_at as key_expires_at, k.revoked_at as key_revoked_at
+   from api_keys k join users u on u.id = k.user_id where k.digest = ?`,
+);
+
 export interface KeyWithUser {
-  key: ApiKeyRow;
+  key: Pick<ApiKeyRow, 'id' | 'last_used_at' | 'expires_at' | 'revoked_at'>;
   user: UserRow;
 }
 
 export async function findApiKeyWithUser(db: Db, digest: string): Promise<KeyWithUser | undefined> {
-  const row = await db
-    .selectFrom('api_keys')
-    .innerJoin('users', 'users.id', 'api_keys.user_id')
-    .selectAll('users')
-    .select([
-      'api_keys.id as key_id',
-      'api_keys.name as key_name',
-      'api_keys.digest as key_digest',
-      'api_keys.preview as key_preview',
-      'api_keys.created_at as key_created_at',
-      'api_keys.last_used_at as key_last_used_at',
-      'api_keys.expires_at as key_expires_at',
-      'api_keys.revoked_at as key_revoked_at',
-    ])
-    .where('api_keys.digest', '=', digest)
-    .executeTakeFirst();
+  const [row] = await selectKeyWithUser(db, [digest]);
   if (!row) return undefined;
-  const { key_id, key_name, key_digest, key_preview, key_created_at, key_last_used_at, key_expires_at, key_revoked_at, ...user } = row;
-  return {
-    key: {
-      id: key_id,
-      user_id: user.id,
-      name: key_name,
-      digest: key_digest,
-      preview: key_preview,
-      created_at: key_created_at,
-      last_used_at: key_last_used_at,
-      expires_at: key_expires_at,
-      revoked_at: key_revoked_at,
-    },
-    user,
-  };
+  const { key_id, key_last_used_at, key_expires_at, key_revoked_at, ...user } = row;
+  return { key: { id: key_id, last_used_at: key_last_used_at, expires_at: key_expires_at, revoked_at: key_revoked_at }, user };
 }
 
 export async function insertSession(db: Db, row: { id: string; user_id: string; token_digest: string; created_at: string; expires_at: string }): Promise<void> {
   await db.insertInto('login_sessions').values(row).execute();
 }
 
+const selectSessionUser = statement<UserRow>(
+  `select ${USER_COLUMNS} from login_sessions s join users u on u.id = s.user_id where s.token_digest = ? and s.expires_at > ?`,
+);
+
 export async function findSessionUser(db: Db, tokenDigest: string, now: string): Promise<UserRow | undefined> {
-  return db
-    .selectFrom('login_sessions')
-    .innerJoin('users', 'users.id', 'login_sessions.user_id')
-    .selectAll('users')
-    .where('login_sessions.token_digest', '=', tokenDigest)
-    .where('login_sessions.expires_at', '>', now)
-    .executeTakeFirst();
+  return (await selectSessionUser(db, [tokenDigest, now]))[0];
 }
 
 export async function deleteSession(db: Db, tokenDigest: string): Promise<boolean> {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, UserRow, UsersTable } from '../schema.js';
-import { forUpdate } from './dialect.js';
+import { forUpdate, statement } from './dialect.js';
 
 export function insertUser(db: Db, row: UsersTable): Promise<unknown> {
   return db.insertInto('users').values(row).execute();
@@ -90,9 +90,17 @@ export async function lockEnabledAdminIds(db: Db): Promise<string[]> {
 }
 
 /** Workspace names of each user, in the order the memberships were made. */
+const selectWorkspaceNamesOfUser = statement<{ name: string }>(
+  `select w.name from memberships m join workspaces w on w.id = m.workspace_id where m.user_id = ? order by m.inserted_at, m.id`,
+);
+
 export async function workspaceNamesByUser(db: Db, userIds: string[]): Promise<Map<string, string[]>> {
   const result = new Map<string, string[]>(userIds.map((id) => [id, []]));
   if (userIds.length === 0) return result;
+  if (userIds.length === 1) {
+    result.set(userIds[0]!, (await selectWorkspaceNamesOfUser(db, [userIds[0]])).map((r) => r.name));
+    return result;
+  }
   const rows = await db
     .selectFrom('memberships')
     .innerJoin('workspaces', 'workspaces.id', 'memberships.workspace_id')

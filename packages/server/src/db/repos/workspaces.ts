@@ -1,4 +1,5 @@
 import type { Db, WorkspaceRow } from '../schema.js';
+import { statement } from './dialect.js';
 import { newId } from '../../lib/ids.js';
 import { nowIso } from '../../lib/time.js';
 
@@ -35,25 +36,31 @@ export async function ensureWorkspaces(db: Db, names: string[]): Promise<{ rows:
   return { rows: unique.map((name) => byName.get(name)!), created: missing };
 }
 
+const selectAllWorkspaces = statement<WorkspaceRow>(
+  'select id, name, inserted_at, updated_at from workspaces order by inserted_at, id limit ? offset ?',
+);
+const selectWorkspacesOfMember = statement<WorkspaceRow>(
+  `select w.id, w.name, w.inserted_at, w.updated_at from workspaces w join memberships m on m.workspace_id = w.id
+   where m.user_id = ? order by w.inserted_at, w.id limit ? offset ?`,
+);
+const countAllWorkspaces = statement<{ n: number | string }>('select count(*) as n from workspaces');
+const countWorkspacesOfMember = statement<{ n: number | string }>('select count(*) as n from memberships where user_id = ?');
+
+/** Workspaces in creation order; only those `memberId` belongs to when given. */
 export function listWorkspaceRows(db: Db, limit: number, offset: number, memberId?: string): Promise<WorkspaceRow[]> {
-  let query = db.selectFrom('workspaces').selectAll('workspaces');
-  if (memberId) {
-    query = query
-      .innerJoin('memberships', 'memberships.workspace_id', 'workspaces.id')
-      .where('memberships.user_id', '=', memberId);
-  }
-  return query.orderBy('workspaces.inserted_at').orderBy('workspaces.id').limit(limit).offset(offset).execute();
+  return memberId ? selectWorkspacesOfMember(db, [memberId, limit, offset]) : selectAllWorkspaces(db, [limit, offset]);
 }
 
 export async function countWorkspaces(db: Db, memberId?: string): Promise<number> {
-  let query = db.selectFrom('workspaces');
-  if (memberId) {
-    query = query
-      .innerJoin('memberships', 'memberships.workspace_id', 'workspaces.id')
-      .where('memberships.user_id', '=', memberId);
-  }
-  const row = await query.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
+  const [row] = memberId ? await countWorkspacesOfMember(db, [memberId]) : await countAllWorkspaces(db, []);
+  return Number(row!.n);
+}
+
+const selectAllWorkspaceNames = statement<{ name: string }>('select name from workspaces order by inserted_at, id');
+
+/** Every workspace name in creation order (what an admin's /api/me lists). */
+export async function allWorkspaceNames(db: Db): Promise<string[]> {
+  return (await selectAllWorkspaceNames(db, [])).map((r) => r.name);
 }
 
 export async function deleteWorkspaceRow(db: Db, id: string): Promise<void> {

@@ -1,0 +1,101 @@
+// Authentication: API keys and login tokens are looked up by their SHA-256 digest (one indexed
+// read, no password hashing on the request path); logins verify the password off the event loop.
+import type { Database } from '../db/connect.js';
+import type { UserRow } from '../db/schema.js';
+import {
+  deleteSession,
+  findApiKeyWithUser,
+  findSessionUser,
+  insertSession,
+} from '../db/repos/credentials.js';
+import { findUserByUsername, updateUserRow } from '../db/repos/users.js';
+import { newId } from '../lib/ids.js';
+import { hashPassword, verifyAgainstDummy, verifyPassword } from '../lib/passwords.js';
+import { digestSecret, generateToken } from '../lib/secrets.js';
+import { addMinutes, nowIso } from '../lib/time.js';
+import { fail } from './errors.js';
+import type { Actor, Role } from './policies.js';
+
+export interface Authenticated {
+  actor: Actor & { kind: 'user' };
+  user: UserRow;
+  /** how the caller proved who it is, and the secret it used (to echo an API key back on /api/me) */
+  via: 'api_key' | 'token';
+  secret: string;
+  keyId?: string;
+}
+
+function actorOf(user: UserRow): Actor & { kind: 'user' } {
+  return { kind: 'user', id: user.id, username: user.username, role: user.role as Role };
+}
+
+// A key's last use is written at most once a minute, so busy clients do not turn reads into writes.
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export async function authenticateApiKey(database: Database, key: string): Promise<Authenticated | null> {
+  const found = await findApiKeyWithUser(database.db, digestSecret(key));
+  if (!found) return null;
+  const now = nowIso();
+  const { key: row, user } = found;
+  if (row.revoked_at !== null || (row.expires_at !== null && row.expires_at <= now) || user.disabled === 1) return null;
+  if (row.last_used_at === null || Date.parse(now) - Date.parse(row.last_used_at) >= LAST_USED_RESOLUTION_MS) {
+    // Not awaited: bookkeeping must not slow the request, and a lost update is harmless.
+    database.db
+      .updateTable('api_keys')
+      .set({ last_used_at: now })
+      .where('id', '=', row.id)
+      .execute()
+      .catch(() => {});
+  }
+  return { actor: actorOf(user), user, via: 'api_key', secret: key, keyId: row.id };
+}
+
+export async function authenticateToken(database: Database, token: string): Promise<Authenticated | null> {
+  const user = await findSessionUser(database.db, digestSecret(token), nowIso());
+  if (!user || user.disabled === 1) return null;
+  return { actor: actorOf(user), user, via: 'token', secret: token };
+}
+
+/** A bearer credential is a login token or, as older clients send it, an API key. */
+export async function authenticateBearer(database: Database, credential: string): Promise<Authenticated | null> {
+  return (await authenticateToken(database, credential)) ?? (await authenticateApiKey(database, credential));
+}
+
+export interface LoginResult {
+  token: string;
+  expiresAt: string;
+  user: UserRow;
+}
+
+/**
+ * Checks a username and password and opens a login session. Unknown users, wrong passwords and
+ * disabled users fail alike, in about the same time.
+ */
+export async function login(
+  database: Database,
+  username: string,
+  password: string,
+  expirationMinutes: number,
+): Promise<LoginResult> {
+  const { db } = database;
+  const user = await findUserByUsername(db, username);
+  if (!user) {
+    await verifyAgainstDummy(password);
+    throw fail.unauthorized();
+  }
+  const check = await verifyPassword(password, user.password_hash);
+  if (!check.ok || user.disabled === 1) throw fail.unauthorized();
+  if (check.needsRehash) {
+    await updateUserRow(db, user.id, { password_hash: await hashPassword(password) });
+  }
+  const token = generateToken();
+  const now = nowIso();
+  const expiresAt = addMinutes(now, expirationMinutes);
+  await insertSession(db, { id: newId(), user_id: user.id, token_digest: digestSecret(token), created_at: now, expires_at: expiresAt });
+  return { token, expiresAt, user };
+}
+
+/** Ends the login session of a token; false when it was not open. */
+export function logout(database: Database, token: string): Promise<boolean> {
+  return deleteSession(database.db, digestSecret(token));
+}

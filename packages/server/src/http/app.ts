@@ -1,0 +1,150 @@
+// The Fastify application: plugins, hooks, error mapping and the routes. Every handler reads in
+// the same order: authenticate (hook) → validate (schema) → authorise and act (one domain call)
+// → present (allow-listed schema).
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { Ajv } from 'ajv';
+import type { Config } from '../config.js';
+import type { Database } from '../db/connect.js';
+import { authenticate } from './auth.js';
+import { problem, sendProblem, toProblem } from './problems.js';
+import { ProblemSchema, UserSchema, WorkspaceSchema } from './schemas.js';
+import { registerInfoRoutes } from './routes/info.js';
+import { registerSecurityRoutes } from './routes/security.js';
+import { registerUserRoutes } from './routes/users.js';
+import { registerWorkspaceRoutes } from './routes/workspaces.js';
+import { registerMeRoutes } from './routes/me.js';
+
+export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+export interface AppDeps {
+  database: Database;
+  config: Pick<Config, 'tokenExpirationMinutes' | 'logLevel'>;
+  version: string;
+  /** where the request log goes (default: stdout) */
+  logStream?: NodeJS.WritableStream;
+}
+
+export const BODY_LIMIT = 1024 * 1024;
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+// Bodies are validated without type coercion (a number is not a name); query strings and path
+// parameters arrive as text, so there numbers and booleans are coerced.
+const bodyAjv = new Ajv({ coerceTypes: false, useDefaults: true, allErrors: true, strict: false });
+const paramAjv = new Ajv({ coerceTypes: 'array', useDefaults: true, allErrors: true, strict: false });
+for (const schema of [UserSchema, WorkspaceSchema, ProblemSchema]) {
+  bodyAjv.addSchema(schema);
+  paramAjv.addSchema(schema);
+}
+
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const app = Fastify({
+    bodyLimit: BODY_LIMIT,
+    // One line per request, written by the onResponse hook below, instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    return503OnClosing: true,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    logger: {
+      level: deps.config.logLevel,
+      stream: deps.logStream,
+      // Secrets never reach the log, whatever a future log line includes.
+      redact: {
+        paths: [
+          'req.headers.authorization',
+          'req.headers["x-argilla-api-key"]',
+          'req.headers.cookie',
+          'req.body.password',
+          '*.password',
+          '*.api_key',
+          '*.access_token',
+        ],
+        censor: '[redacted]',
+      },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : paramAjv).compile(schema));
+  for (const schema of [UserSchema, WorkspaceSchema, ProblemSchema]) app.addSchema(schema);
+
+  app.decorateRequest('auth', null);
+
+  // The OAuth2 password form of the login route.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(String(body))));
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Argilla user and workspace management API',
+        version: deps.version,
+        description: 'Users, workspaces, memberships, API keys and login tokens. Errors are RFC 9457 problem details.',
+      },
+      components: {
+        securitySchemes: {
+          ApiKey: { type: 'apiKey', in: 'header', name: 'X-Argilla-Api-Key' },
+          Bearer: { type: 'http', scheme: 'bearer', description: 'a login token from /api/security/token, or an API key' },
+        },
+      },
+      security: [{ ApiKey: [] }, { Bearer: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    const route = request.routeOptions;
+    // Public routes, the docs, and unknown paths (which answer 404 whoever asks) need no credentials.
+    if (route.url === undefined || route.config.auth === false || route.url.startsWith('/api/docs')) return;
+    request.auth = await authenticate(deps.database, request);
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        url: request.url,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+        user: request.auth?.user.username,
+      },
+      'request',
+    );
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const body = toProblem(error, request);
+    if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (body.status === 503) reply.header('retry-after', '5');
+    return sendProblem(reply, body);
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      reply,
+      problem(request, 404, 'route_not_found', `No route ${request.method} ${request.url.split('?')[0]}: see /api/docs for the API.`, {
+        method: request.method,
+        path: request.url.split('?')[0],
+      }),
+    ),
+  );
+
+  registerInfoRoutes(app, deps);
+  registerSecurityRoutes(app, deps);
+  registerMeRoutes(app, deps);
+  registerUserRoutes(app, deps);
+  registerWorkspaceRoutes(app, deps);
+
+  app.get('/api/openapi.json', { config: { auth: false }, schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

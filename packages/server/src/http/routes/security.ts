@@ -1,0 +1,47 @@
+import { Type } from 'typebox';
+import { login, logout } from '../../domain/auth.js';
+import { fail } from '../../domain/errors.js';
+import type { App, AppDeps } from '../app.js';
+import { caller } from '../auth.js';
+import { LoginBody, problems, Ref, TokenResponse } from '../schemas.js';
+
+export function registerSecurityRoutes(app: App, { database, config }: AppDeps): void {
+  app.post(
+    '/api/security/token',
+    {
+      config: { auth: false },
+      schema: {
+        tags: ['security'],
+        summary: 'Log in with username and password (OAuth2 password form); returns a login token',
+        security: [],
+        consumes: ['application/x-www-form-urlencoded', 'application/json'],
+        body: LoginBody,
+        response: { 200: TokenResponse, ...problems() },
+      },
+    },
+    async (request) => {
+      const { username, password } = request.body;
+      const result = await login(database, username, password, config.tokenExpirationMinutes);
+      return { access_token: result.token, token_type: 'bearer' as const };
+    },
+  );
+
+  app.post(
+    '/api/security/logout',
+    {
+      schema: {
+        tags: ['security'],
+        summary: 'End the login session of the bearer token used',
+        response: { 200: Type.Object({ detail: Type.String() }), 400: Ref.Problem, ...problems() },
+      },
+    },
+    async (request) => {
+      const auth = caller(request);
+      if (auth.via !== 'token') {
+        throw fail.badRequest('not_a_login_token', 'Logout ends a login token; this request was authenticated with an API key.');
+      }
+      await logout(database, auth.secret);
+      return { detail: 'Logged out.' };
+    },
+  );
+}

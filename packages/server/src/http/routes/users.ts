@@ -1,0 +1,81 @@
+import { Type } from 'typebox';
+import { createUser, deleteUser, getUser, listUsers, updateUser } from '../../domain/users.js';
+import type { App, AppDeps } from '../app.js';
+import { caller } from '../auth.js';
+import { presentUser } from '../presenters.js';
+import { CreateUserBody, IdParams, Paging, problems, Ref, UpdateUserBody } from '../schemas.js';
+
+export function registerUserRoutes(app: App, { database }: AppDeps): void {
+  app.get(
+    '/api/users',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Users in creation order (admin). The total is in X-Total-Count',
+        querystring: Type.Object({
+          role: Type.Optional(Type.Union([Type.Literal('admin'), Type.Literal('annotator')])),
+          workspace: Type.Optional(Type.String({ description: 'only members of this workspace' })),
+          q: Type.Optional(Type.String({ description: 'search in username, names and email' })),
+          ...Paging,
+        }),
+        response: { 200: Type.Array(Ref.User), ...problems(403) },
+      },
+    },
+    async (request, reply) => {
+      const page = await listUsers(database, caller(request).actor, request.query);
+      reply.header('x-total-count', page.total);
+      return page.items.map((u) => presentUser(u));
+    },
+  );
+
+  app.post(
+    '/api/users',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Create a user (admin); the response holds its new API key in full, this once',
+        body: CreateUserBody,
+        response: { 200: Ref.User, ...problems(403, 409) },
+      },
+    },
+    async (request) => {
+      const { user, apiKey } = await createUser(database, caller(request).actor, request.body);
+      return presentUser(user, apiKey);
+    },
+  );
+
+  app.get(
+    '/api/users/:id',
+    {
+      schema: { tags: ['users'], summary: 'One user (admin)', params: IdParams, response: { 200: Ref.User, ...problems(403, 404) } },
+    },
+    async (request) => presentUser(await getUser(database, caller(request).actor, request.params.id)),
+  );
+
+  app.patch(
+    '/api/users/:id',
+    {
+      schema: {
+        tags: ['users'],
+        summary: "Change a user's names, email, role, password or disabled state (admin)",
+        params: IdParams,
+        body: UpdateUserBody,
+        response: { 200: Ref.User, ...problems(403, 404, 409) },
+      },
+    },
+    async (request) => presentUser(await updateUser(database, caller(request).actor, request.params.id, request.body)),
+  );
+
+  app.delete(
+    '/api/users/:id',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Delete a user (admin); refused for the last enabled admin',
+        params: IdParams,
+        response: { 200: Ref.User, ...problems(403, 404, 409) },
+      },
+    },
+    async (request) => presentUser(await deleteUser(database, caller(request).actor, request.params.id)),
+  );
+}

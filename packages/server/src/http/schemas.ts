@@ -1,0 +1,98 @@
+// The wire shapes: one TypeBox schema each, giving request validation, response serialisation
+// (fields not listed here never leave the server) and the OpenAPI document.
+import { Type, type Static } from 'typebox';
+
+const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
+export const Uuid = Type.String({ pattern: UUID_PATTERN, description: 'a UUID' });
+const Timestamp = Type.String({ description: 'ISO-8601 UTC time' });
+
+export const UserSchema = Type.Object(
+  {
+    id: Uuid,
+    first_name: Type.String(),
+    last_name: Type.Optional(Type.String()),
+    full_name: Type.String({ description: 'first and last name joined by a space, or the first name alone' }),
+    username: Type.String(),
+    email: Type.Optional(Type.String()),
+    role: Type.Union([Type.Literal('admin'), Type.Literal('annotator')]),
+    disabled: Type.Boolean(),
+    workspaces: Type.Array(Type.String(), { description: 'workspace names, by membership time' }),
+    api_key: Type.Union([Type.String(), Type.Null()], {
+      description: 'in full only when just created (and on /api/me, the key the caller used); otherwise a masked preview',
+    }),
+    inserted_at: Timestamp,
+    updated_at: Timestamp,
+  },
+  { $id: 'User' },
+);
+export type UserBody = Static<typeof UserSchema>;
+
+export const WorkspaceSchema = Type.Object(
+  { id: Uuid, name: Type.String(), inserted_at: Timestamp, updated_at: Timestamp },
+  { $id: 'Workspace' },
+);
+
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    code: Type.String({ description: 'stable machine-readable code, e.g. user_already_exists' }),
+    params: Type.Record(Type.String(), Type.Unknown()),
+    errors: Type.Optional(
+      Type.Array(Type.Object({ pointer: Type.String({ description: 'JSON pointer into the request' }), message: Type.String() })),
+    ),
+    request_id: Type.String(),
+  },
+  { $id: 'Problem', description: 'RFC 9457 problem details' },
+);
+
+export const Ref = {
+  User: Type.Ref('User'),
+  Workspace: Type.Ref('Workspace'),
+  Problem: Type.Ref('Problem'),
+};
+
+/** Error responses every authenticated route can give, for the OpenAPI document. */
+export function problems(...statuses: number[]): Record<number, unknown> {
+  return Object.fromEntries([401, 422, ...statuses].map((status) => [status, Ref.Problem]));
+}
+
+export const Paging = {
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'page size (default and most 1000)' })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+};
+
+export const IdParams = Type.Object({ id: Uuid });
+export const MemberParams = Type.Object({ id: Uuid, user_id: Uuid });
+
+export const CreateUserBody = Type.Object({
+  first_name: Type.String(),
+  last_name: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  username: Type.String(),
+  email: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  role: Type.Optional(Type.String({ description: 'admin or annotator (default)' })),
+  password: Type.String({ description: '8 to 100 characters' }),
+  workspaces: Type.Optional(Type.Array(Type.String(), { description: 'workspace names; missing ones are created' })),
+});
+
+export const UpdateUserBody = Type.Object({
+  first_name: Type.Optional(Type.String()),
+  last_name: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  email: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  role: Type.Optional(Type.String()),
+  password: Type.Optional(Type.String()),
+  disabled: Type.Optional(Type.Boolean()),
+});
+
+export const CreateWorkspaceBody = Type.Object({ name: Type.String() });
+
+export const LoginBody = Type.Object({
+  username: Type.String(),
+  password: Type.String(),
+  grant_type: Type.Optional(Type.String()),
+});
+
+export const TokenResponse = Type.Object({ access_token: Type.String(), token_type: Type.Literal('bearer') });

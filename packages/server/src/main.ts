@@ -1,0 +1,60 @@
+// Starting the server: open the database, migrate, make a fresh installation usable, serve, and
+// stop gracefully.
+import type { Config } from './config.js';
+import { openDatabase, type Database } from './db/connect.js';
+import { migrateToLatest } from './db/migrate.js';
+import { createDefaultUserIfEmpty, defaultCredentialsInUse } from './domain/defaultUser.js';
+import { buildApp, type App } from './http/app.js';
+import { VERSION } from './version.js';
+
+export interface RunningServer {
+  app: App;
+  database: Database;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export class StartupError extends Error {}
+
+export async function startServer(config: Config, options: { logStream?: NodeJS.WritableStream } = {}): Promise<RunningServer> {
+  const database = await openDatabase(config.database, { poolSize: config.dbPoolSize });
+  let app: App | undefined;
+  try {
+    const applied = await migrateToLatest(database.db);
+    const log = (message: string) => options.logStream?.write(`${message}\n`) ?? process.stdout.write(`${message}\n`);
+    for (const step of applied) log(`Running upgrade ${step.from ?? '<base>'} -> ${step.to}, ${step.description}`);
+    if (config.defaultUser.enabled) {
+      const outcome = await createDefaultUserIfEmpty(database, { password: config.defaultUser.password, apiKey: config.defaultUser.apiKey });
+      if (outcome.created) log("Created the default admin 'argilla' (workspace 'argilla') on this empty database.");
+    }
+    const inUse = await defaultCredentialsInUse(database);
+    if (inUse.password || inUse.apiKey) {
+      const which = [inUse.password && "password '1234'", inUse.apiKey && "API key 'argilla.apikey'"].filter(Boolean).join(' and ');
+      const how = "change them with 'argilla users update argilla --password ...' and by creating a new key for the user";
+      if (config.env === 'production') {
+        throw new StartupError(`Refusing to start in production: the default ${which} of user 'argilla' still work; ${how}.`);
+      }
+      log(`WARNING: the default ${which} of user 'argilla' still work. Anyone can log in as admin: ${how}.`);
+    }
+    app = await buildApp({ database, config, version: VERSION, logStream: options.logStream });
+    const address = await app.listen({ host: config.host, port: config.port });
+    log(`Argilla server ${VERSION} listening on ${address} (${database.describe})`);
+    const running = app;
+    let stopping: Promise<void> | undefined;
+    return {
+      app: running,
+      database,
+      url: address,
+      stop: () =>
+        (stopping ??= (async () => {
+          // Stop accepting, let requests in flight finish, then release the database.
+          await running.close();
+          await database.close();
+        })()),
+    };
+  } catch (error) {
+    await app?.close().catch(() => {});
+    await database.close().catch(() => {});
+    throw error;
+  }
+}

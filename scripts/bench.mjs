@@ -1,0 +1,80 @@
+// `npm run bench`: the server on SQLite under autocannon (50 connections), beside a bare node:http
+// server answering a JSON body of the same size, measured in the same run.
+//   npm run bench -- --quick     shorter runs (3 s each instead of 10 s)
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import autocannon from 'autocannon';
+
+const root = resolve(import.meta.dirname, '..');
+const quick = process.argv.includes('--quick');
+const duration = quick ? 3 : 10;
+const connections = 50;
+
+function rssMb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (name) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+function startChild(command, args, env, ready) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const value = ready(out);
+      if (value !== undefined) resolvePromise({ child, value });
+    });
+    child.on('exit', (code) => reject(new Error(`${command} exited with ${code}: ${out}`)));
+  });
+}
+
+async function run(url, headers) {
+  // A short warm-up first, so the JIT has compiled the request path before we measure it.
+  await autocannon({ url, connections, duration: 1, headers });
+  return autocannon({ url, connections, duration, headers, pipelining: 1 });
+}
+
+function row(name, result, baseline) {
+  const ratio = baseline ? ` (${((result.requests.average / baseline.requests.average) * 100).toFixed(0)}% of bare)` : '';
+  return `| ${name} | ${result.requests.average.toFixed(0)}${ratio} | ${result.latency.p50} | ${result.latency.p99} | ${result.non2xx} |`;
+}
+
+const home = mkdtempSync(join(tmpdir(), 'argilla-bench-'));
+const logLevel = process.env.ARGILLA_LOG_LEVEL ?? 'info';
+const server = await startChild(
+  process.execPath,
+  [join(root, 'packages/server/bin/argilla.js'), 'server', 'start', '--host', '127.0.0.1', '--port', '0'],
+  { ARGILLA_HOME_PATH: home, ARGILLA_LOG_LEVEL: logLevel },
+  (out) => /listening on (http:\/\/\S+)/.exec(out)?.[1],
+);
+// Keep reading the request log so the pipe never fills (it is discarded, as a log shipper would take it).
+server.child.stdout.resume();
+const base = server.value;
+const headers = { 'x-argilla-api-key': 'argilla.apikey' };
+const sample = await fetch(`${base}/api/me`, { headers });
+const size = (await sample.text()).length;
+const bare = await startChild(process.execPath, [join(root, 'scripts/bench-bare.mjs'), String(size)], {}, (out) => /^(\d+)\n/.exec(out)?.[1]);
+
+console.log(`Benchmark: ${connections} connections, ${duration} s per run, SQLite, log level ${logLevel}, node ${process.version}`);
+const idle = rssMb(server.child.pid);
+const bareResult = await run(`http://127.0.0.1:${bare.value}/`, {});
+const me = await run(`${base}/api/me`, headers);
+const workspaces = await run(`${base}/api/workspaces`, headers);
+const loaded = rssMb(server.child.pid);
+
+console.log('\n| request | requests/s | p50 ms | p99 ms | non-2xx |');
+console.log('|---|---|---|---|---|');
+console.log(row(`bare node:http (${size} B JSON)`, bareResult));
+console.log(row('GET /api/me (API key)', me, bareResult));
+console.log(row('GET /api/workspaces (API key)', workspaces, bareResult));
+console.log(`\nServer RSS: ${idle.rss.toFixed(0)} MB idle, ${loaded.rss.toFixed(0)} MB after load (peak ${loaded.peak.toFixed(0)} MB)`);
+
+server.child.removeAllListeners('exit');
+bare.child.removeAllListeners('exit');
+server.child.kill('SIGTERM');
+bare.child.kill('SIGTERM');
+await new Promise((r) => server.child.once('exit', r));
+rmSync(home, { recursive: true, force: true });
