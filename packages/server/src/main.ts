@@ -47,8 +47,15 @@ export async function startServer(config: Config, options: { logStream?: NodeJS.
       url: address,
       stop: () =>
         (stopping ??= (async () => {
-          // Stop accepting, let requests in flight finish, then release the database.
-          await running.close();
+          // Stop accepting, let requests in flight finish, then release the database. Keep-alive
+          // connections that fall idle after the close began are closed as they do, rather than
+          // holding the stop until their timeout.
+          const reaper = setInterval(() => running.server.closeIdleConnections(), 50);
+          try {
+            await running.close();
+          } finally {
+            clearInterval(reaper);
+          }
           await database.close();
         })()),
     };

@@ -21,6 +21,17 @@ export function registerServerCommands(program: Command, action: ActionFactory):
     .action(
       action(async (config, options: { host?: string; port?: number }) => {
         const settings = { ...config, host: options.host ?? config.host, port: options.port ?? config.port };
+        // Signal handlers go in before the server starts: a signal arriving between "listening"
+        // and their registration would otherwise kill the process without a graceful stop.
+        let signalled: string | undefined;
+        let wake: () => void = () => {};
+        const stopSignal = new Promise<void>((resolve) => (wake = resolve));
+        const onSignal = (signal: string) => {
+          signalled ??= signal;
+          wake();
+        };
+        process.once('SIGTERM', onSignal);
+        process.once('SIGINT', onSignal);
         let running;
         try {
           running = await startServer(settings);
@@ -32,14 +43,9 @@ export function registerServerCommands(program: Command, action: ActionFactory):
           }
           throw error;
         }
-        await new Promise<void>((resolve) => {
-          const stop = (signal: string) => {
-            process.stdout.write(`Received ${signal}: finishing requests in flight, then stopping.\n`);
-            running.stop().then(resolve, resolve);
-          };
-          process.once('SIGTERM', () => stop('SIGTERM'));
-          process.once('SIGINT', () => stop('SIGINT'));
-        });
+        await stopSignal;
+        process.stdout.write(`Received ${signalled}: finishing requests in flight, then stopping.\n`);
+        await running.stop();
       }),
     );
 }
