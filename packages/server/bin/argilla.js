@@ -1,2 +1,12 @@
 #!/usr/bin/env node
-import('../dist/cli/main.js').then((cli) => cli.main(process.argv));
+import('../dist/cli/main.js').then(
+  (cli) => cli.main(process.argv),
+  (error) => {
+    if (error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('/dist/')) {
+      process.stderr.write('Error: the server is not built yet: run `npm install` (or `npm run build`) in the repository first.\n');
+    } else {
+      process.stderr.write(`Error: cannot load the command line: ${error?.message ?? error}\n`);
+    }
+    process.exitCode = 1;
+  },
+);

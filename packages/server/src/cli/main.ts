@@ -9,6 +9,7 @@ import { ROLES } from '../domain/policies.js';
 import type { NewUser, UserChanges } from '../domain/users.js';
 import { migrateTask, revisionsTask } from '../tasks/database.js';
 import { consoleIo, TaskError, withDatabase } from '../tasks/io.js';
+import { exportUsersTask, migrateUsersTask } from '../tasks/usersFile.js';
 import { createDefaultUserTask, createUserTask, deleteUserTask, listUsersTask, updateUserTask } from '../tasks/users.js';
 import {
   addUserToWorkspaceTask,
@@ -172,6 +173,31 @@ function buildProgram(): Command {
             consoleIo,
           ),
         ),
+      ),
+    );
+
+  users
+    .command('migrate')
+    .description('Create users from a YAML users file (all or nothing).')
+    .option('--file <path>', 'the users file (default: ARGILLA_LOCAL_AUTH_USERS_DB_FILE, else .users.yml)')
+    .option('--dry-run', 'print what would be created, updated and skipped, and write nothing')
+    .option('--update', 'overwrite users that exist with different data (names, email, role, disabled, password, key; workspaces are added)')
+    .action(
+      action((config, options: { file?: string; dryRun?: boolean; update?: boolean }) =>
+        withDatabase(config, (db) =>
+          migrateUsersTask(db, { file: options.file ?? config.usersDbFile, dryRun: options.dryRun, update: options.update }, consoleIo),
+        ),
+      ),
+    );
+
+  users
+    .command('export')
+    .description('Write every user in the users-file format (to standard output unless --file).')
+    .option('--file <path>', 'write to this file instead of standard output')
+    .option('--with-password-hashes', 'include password hashes, so that the file can be imported elsewhere')
+    .action(
+      action((config, options: { file?: string; withPasswordHashes?: boolean }) =>
+        withDatabase(config, (db) => exportUsersTask(db, options, consoleIo)),
       ),
     );
 

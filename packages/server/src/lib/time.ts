@@ -1,8 +1,25 @@
-/** The current time as an ISO-8601 UTC string, the form every timestamp is stored and sent in. */
+// Timestamps: ISO-8601 UTC strings with microseconds, e.g. 2026-11-29T20:02:16.795123Z. They
+// sort as text, and within one process each call returns a strictly later time, so rows written
+// in one go (an import of thousands of users) still list in the order they were written.
+
+let lastMicros = 0;
+
+function format(micros: number): string {
+  const millis = Math.floor(micros / 1000);
+  const rest = String(micros - millis * 1000).padStart(3, '0');
+  return `${new Date(millis).toISOString().slice(0, -1)}${rest}Z`;
+}
+
+/** The current time, strictly increasing within this process. */
 export function nowIso(): string {
-  return new Date().toISOString();
+  let micros = Math.floor((performance.timeOrigin + performance.now()) * 1000);
+  if (micros <= lastMicros) micros = lastMicros + 1;
+  lastMicros = micros;
+  return format(micros);
 }
 
 export function addMinutes(iso: string, minutes: number): string {
-  return new Date(Date.parse(iso) + minutes * 60_000).toISOString();
+  const fraction = /\.(\d+)Z$/.exec(iso)?.[1] ?? '0';
+  const micros = Math.floor(Date.parse(iso) / 1000) * 1_000_000 + Number(fraction.padEnd(6, '0').slice(0, 6));
+  return format(micros + minutes * 60_000_000);
 }

@@ -1,4 +1,4 @@
-import type { Db, WorkspaceRow } from '../schema.js';
+import type { Db, MembershipsTable, WorkspaceRow } from '../schema.js';
 import { statement } from './dialect.js';
 import { newId } from '../../lib/ids.js';
 import { nowIso } from '../../lib/time.js';
@@ -23,11 +23,13 @@ export async function ensureWorkspaces(db: Db, names: string[]): Promise<{ rows:
   const byName = new Map(existing.map((w) => [w.name, w]));
   const missing = unique.filter((name) => !byName.has(name));
   if (missing.length > 0) {
-    const now = nowIso();
     // DO NOTHING: another writer may create the same workspace at the same moment; both then use it.
     await db
       .insertInto('workspaces')
-      .values(missing.map((name) => ({ id: newId(), name, inserted_at: now, updated_at: now })))
+      .values(missing.map((name) => {
+        const now = nowIso();
+        return { id: newId(), name, inserted_at: now, updated_at: now };
+      }))
       .onConflict((oc) => oc.column('name').doNothing())
       .execute();
     const fresh = await db.selectFrom('workspaces').selectAll().where('name', 'in', missing).execute();
@@ -77,22 +79,25 @@ export async function isMember(db: Db, userId: string, workspaceId: string): Pro
   return row !== undefined;
 }
 
+/** Membership rows for one user, timed in the order given (so listing keeps that order). */
+export function membershipRows(userId: string, workspaceIds: string[]): MembershipsTable[] {
+  return workspaceIds.map((workspace_id) => {
+    const at = nowIso();
+    return { id: newId(), user_id: userId, workspace_id, inserted_at: at, updated_at: at };
+  });
+}
+
 export async function insertMemberships(db: Db, userId: string, workspaceIds: string[]): Promise<void> {
   if (workspaceIds.length === 0) return;
-  const now = nowIso();
-  await db
-    .insertInto('memberships')
-    .values(workspaceIds.map((workspace_id) => ({ id: newId(), user_id: userId, workspace_id, inserted_at: now, updated_at: now })))
-    .execute();
+  await db.insertInto('memberships').values(membershipRows(userId, workspaceIds)).execute();
 }
 
 /** Adds the memberships that are missing, leaving existing ones as they are. */
 export async function ensureMemberships(db: Db, userId: string, workspaceIds: string[]): Promise<void> {
   if (workspaceIds.length === 0) return;
-  const now = nowIso();
   await db
     .insertInto('memberships')
-    .values(workspaceIds.map((workspace_id) => ({ id: newId(), user_id: userId, workspace_id, inserted_at: now, updated_at: now })))
+    .values(membershipRows(userId, workspaceIds))
     .onConflict((oc) => oc.columns(['user_id', 'workspace_id']).doNothing())
     .execute();
 }

@@ -1,0 +1,139 @@
+// `users migrate` and `users export`: the YAML users file of the original guide, read with the
+// position and line of every entry (so an error says which one to fix), and written back out.
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { isMap, isSeq, LineCounter, parseDocument, stringify } from 'yaml';
+import type { Database } from '../db/connect.js';
+import { ImportError, importUsers, type UserEntry } from '../domain/importUsers.js';
+import { SYSTEM } from '../domain/policies.js';
+import { listUsers } from '../domain/users.js';
+import { TaskError, type Io } from './io.js';
+
+const TEXT_FIELDS = ['username', 'full_name', 'email', 'api_key', 'hashed_password', 'role'] as const;
+
+/** Parses the file's text into type-checked entries; throws an ImportError naming the entry. */
+export function parseUsersFile(text: string): UserEntry[] {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const error = doc.errors[0]!;
+    const line = error.linePos?.[0]?.line;
+    throw new ImportError(null, `not valid YAML${line ? ` at line ${line}` : ''}: ${error.message.split('\n')[0]}`);
+  }
+  if (doc.contents === null) return [];
+  if (!isSeq(doc.contents)) throw new ImportError(null, 'the top level must be a list of users (each starting with "- username: ...")');
+  return doc.contents.items.map((node, index) => {
+    const position = index + 1;
+    const range = (node as { range?: [number, number, number] }).range;
+    const line = range ? lines.linePos(range[0]).line : undefined;
+    const where = { position, line, username: '' };
+    if (!isMap(node)) throw new ImportError(where, 'must be a mapping of fields (username, full_name, ...)');
+    const raw = node.toJSON() as Record<string, unknown>;
+    const entry: UserEntry = { position, line, username: '' };
+    for (const field of TEXT_FIELDS) {
+      const value = raw[field];
+      if (value === undefined || value === null) continue;
+      if (typeof value !== 'string') throw new ImportError({ ...where, username: String(raw.username ?? '') }, `${field}: must be text`);
+      entry[field] = value;
+    }
+    where.username = entry.username;
+    if (!entry.username) throw new ImportError(where, 'username: required');
+    if ('workspaces' in raw) {
+      const value = raw.workspaces;
+      if (!Array.isArray(value)) {
+        throw new ImportError(where, 'workspaces: must be a list of workspace names (leave the key out for an admin, [] for none)');
+      }
+      value.forEach((name, i) => {
+        if (typeof name !== 'string') throw new ImportError(where, `workspaces[${i}]: must be a workspace name`);
+      });
+      entry.workspaces = value as string[];
+    }
+    if (raw.disabled !== undefined && raw.disabled !== null) {
+      if (typeof raw.disabled !== 'boolean') throw new ImportError(where, 'disabled: must be true or false');
+      entry.disabled = raw.disabled;
+    }
+    return entry;
+  });
+}
+
+export interface MigrateOptions {
+  file: string;
+  dryRun?: boolean;
+  update?: boolean;
+}
+
+export async function migrateUsersTask(database: Database, options: MigrateOptions, io: Io): Promise<void> {
+  const path = resolve(options.file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    throw new TaskError(`Cannot read the users file '${path}': ${code === 'ENOENT' ? 'no such file' : code ?? String(error)}.`);
+  }
+  const entries = parseUsersFile(text);
+  io.out(`Starting users migration process using file '${path}'`);
+  if (options.dryRun) io.out('Dry run: nothing will be written.');
+  const plan = await importUsers(database, entries, { update: options.update, dryRun: options.dryRun });
+  const verb = options.dryRun
+    ? { create: 'Would create', update: 'Would update', skip: 'Would skip' }
+    : { create: 'Migrating', update: 'Updating', skip: 'Skipping' };
+  for (const user of plan.users) {
+    let line = `${verb[user.action]} User with username '${user.username}'`;
+    if (user.action === 'skip') line += ': it already exists with the same data';
+    if (user.action === 'update') line += ` (${user.changes!.join(', ')})`;
+    if (options.dryRun && user.action !== 'skip') line += ` as ${user.role} in workspaces ${user.workspaces.join(', ')}`;
+    io.out(line);
+    if (user.generatedApiKey && !options.dryRun) io.out(`  no api_key in the file: generated '${user.generatedApiKey}'`);
+  }
+  if (plan.workspacesToCreate.length > 0) {
+    io.out(`${options.dryRun ? 'Would create' : 'Created'} workspaces: ${plan.workspacesToCreate.join(', ')}`);
+  }
+  const count = (action: string) => plan.users.filter((u) => u.action === action).length;
+  io.out(`${count('create')} to create, ${count('update')} to update, ${count('skip')} skipped.`);
+  io.out(options.dryRun ? 'Dry run finished: nothing was written.' : 'Users migration process successfully finished');
+}
+
+export interface ExportOptions {
+  file?: string;
+  withPasswordHashes?: boolean;
+}
+
+/** Writes every user in the users-file format (role explicit; API keys cannot be: only digests are kept). */
+export async function exportUsersTask(database: Database, options: ExportOptions, io: Io): Promise<void> {
+  const entries: Array<Record<string, unknown>> = [];
+  const hashes = options.withPasswordHashes
+    ? new Map((await database.db.selectFrom('users').select(['id', 'password_hash']).execute()).map((r) => [r.id, r.password_hash]))
+    : undefined;
+  for (let offset = 0; ; offset += 1000) {
+    const page = await listUsers(database, SYSTEM, { limit: 1000, offset });
+    for (const user of page.items) {
+      const entry: Record<string, unknown> = {
+        username: user.username,
+        full_name: user.last_name ? `${user.first_name} ${user.last_name}` : user.first_name,
+      };
+      if (user.email) entry.email = user.email;
+      if (hashes) entry.hashed_password = hashes.get(user.id);
+      entry.role = user.role;
+      entry.workspaces = user.workspaces;
+      entry.disabled = user.disabled;
+      entries.push(entry);
+    }
+    if (page.items.length < 1000) break;
+  }
+  const header = [
+    '# Users exported by `argilla users export`.',
+    '# API keys are stored only as digests and cannot be exported: `argilla users migrate` generates new ones.',
+    options.withPasswordHashes ? '# Contains password hashes: keep this file secret.' : '# Without password hashes: add hashed_password to each entry before importing.',
+  ].join('\n');
+  const text = `${header}\n${entries.length ? stringify(entries) : '[]\n'}`;
+  if (!options.file) {
+    process.stdout.write(text);
+    return;
+  }
+  const path = resolve(options.file);
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, text, { mode: 0o600 });
+  renameSync(temporary, path);
+  io.out(`Exported ${entries.length} user${entries.length === 1 ? '' : 's'} to '${path}'.`);
+}
