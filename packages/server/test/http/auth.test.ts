@@ -154,6 +154,25 @@ for (const backend of backends()) {
       assertProblem(await loginForm(server, { username: user.username, password: 'a'.repeat(80) + '-tail-two' }), 401);
     });
 
+    it('takes about as long for an unknown user as for a wrong password', async () => {
+      const user = await makeUser(server);
+      const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+      const time = async (username: string) => {
+        const started = performance.now();
+        assertProblem(await loginForm(server, { username, password: 'wrong-password-123' }), 401);
+        return performance.now() - started;
+      };
+      await time('warm-up-unknown');
+      const known: number[] = [];
+      const unknown: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        known.push(await time(user.username));
+        unknown.push(await time(`nobody-${i}`));
+      }
+      // lenient: an unknown user must not be answered several times faster (no password check)
+      assert.ok(median(unknown) > median(known) * 0.4, `unknown ${median(unknown).toFixed(1)} ms vs known ${median(known).toFixed(1)} ms`);
+    });
+
     it('answers 422 when a login field is missing', async () => {
       const user = await makeUser(server);
       assertProblem(await loginForm(server, { username: user.username }), 422);
@@ -195,10 +214,12 @@ for (const backend of backends()) {
       const wrong = await loginForm(server, { username: user.username, password: 'not-the-password' });
       assertProblem(login, 401);
       assert.deepEqual(withoutRequestId(login.body), withoutRequestId(wrong.body));
-      // enabling it again brings the key back
+      // enabling it again brings the key back, but not the login sessions that disabling ended
       const enabled = await call(server, 'PATCH', `/api/users/${user.id}`, { key: server.adminKey, json: { disabled: false } });
       assert.equal(enabled.status, 200);
       assert.equal((await call(server, 'GET', '/api/me', { key: user.apiKey })).status, 200);
+      assertProblem(await call(server, 'GET', '/api/me', { bearer: token }), 401);
+      assert.equal((await loginForm(server, { username: user.username, password: user.password })).status, 200);
     });
 
     it('refuses a user created disabled', async () => {

@@ -115,6 +115,26 @@ for (const backend of backends()) {
       );
       assert.deepEqual(statuses(replies), { 200: 1, 404: 9 });
     });
+
+    it('a PATCH or a membership add racing a delete answers 200 or 404, never 500', async () => {
+      for (let i = 0; i < 30; i++) {
+        const user = await makeUser(server);
+        const workspace = await createWorkspace(server);
+        const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+        const [patch, add, delUser, delWorkspace] = await Promise.all([
+          call(server, 'PATCH', `/api/users/${user.id}`, { key: server.adminKey, json: { first_name: 'Raced' } }),
+          call(server, 'POST', `/api/workspaces/${workspace.id}/users/${user.id}`, { key: server.adminKey }),
+          pause(i % 4).then(() => call(server, 'DELETE', `/api/users/${user.id}`, { key: server.adminKey })),
+          pause(i % 4).then(() => call(server, 'DELETE', `/api/workspaces/${workspace.id}`, { key: server.adminKey })),
+        ]);
+        for (const [name, reply] of [['PATCH user', patch], ['POST membership', add]] as const) {
+          assert.ok(reply.status === 200 || reply.status === 404, `${name} racing a delete answered ${reply.status}: ${JSON.stringify(reply.body)}`);
+          if (reply.status === 404) assertProblem(reply, 404);
+        }
+        assert.equal(delUser.status, 200);
+        assert.equal(delWorkspace.status, 200);
+      }
+    });
   });
 
   describe(`HTTP concurrency: the last admin (${backend.name})`, () => {
