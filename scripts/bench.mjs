@@ -2,7 +2,8 @@
 // server answering a JSON body of the same size, measured in the same run.
 //   npm run bench -- --quick     shorter runs (3 s each instead of 10 s)
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
@@ -71,6 +72,26 @@ console.log(row(`bare node:http (${size} B JSON)`, bareResult));
 console.log(row('GET /api/me (API key)', me, bareResult));
 console.log(row('GET /api/workspaces (API key)', workspaces, bareResult));
 console.log(`\nServer RSS: ${idle.rss.toFixed(0)} MB idle, ${loaded.rss.toFixed(0)} MB after load (peak ${loaded.peak.toFixed(0)} MB)`);
+
+// YAML import: 10,000 users with bcrypt hashes and 200 shared workspaces, into a fresh SQLite file.
+const importHome = mkdtempSync(join(tmpdir(), 'argilla-bench-import-'));
+const usersFile = join(importHome, 'users.yml');
+const hash = '$2y$05$xtl7iy3bpqchUwiQMjEHe.tY7OaIjDrg43W3TB4EHQ7izvdjvGtPS';
+const lines = [];
+for (let i = 0; i < 10_000; i++) {
+  lines.push(`- username: user-${i}`, `  full_name: User Number ${i}`, `  email: user-${i}@example.com`, `  api_key: bench-key-${i}-0000`);
+  lines.push(`  hashed_password: '${hash}'`);
+  if (i % 50 !== 0) lines.push(`  workspaces: [team-${i % 200}, team-${(i * 7) % 200}]`);
+}
+writeFileSync(usersFile, `${lines.join('\n')}\n`);
+const cli = (args) =>
+  execFileSync(process.execPath, [join(root, 'packages/server/bin/argilla.js'), ...args], { env: { ...process.env, ARGILLA_HOME_PATH: importHome } });
+cli(['database', 'migrate']);
+const importStart = performance.now();
+cli(['users', 'migrate', '--file', usersFile]);
+const importSeconds = (performance.now() - importStart) / 1000;
+console.log(`YAML import of 10,000 users (200 shared workspaces + one per user), SQLite: ${importSeconds.toFixed(2)} s (whole command, process start included)`);
+rmSync(importHome, { recursive: true, force: true });
 
 server.child.removeAllListeners('exit');
 bare.child.removeAllListeners('exit');
