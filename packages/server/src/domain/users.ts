@@ -156,7 +156,7 @@ export async function listUsers(
 }
 
 async function requireUser(db: Db, id: string) {
-  const row = isUuid(id) ? await findUserById(db, id) : undefined;
+  const row = isUuid(id) ? await findUserById(db, id.toLowerCase()) : undefined;
   if (!row) throw fail.notFound('User', id);
   return row;
 }
@@ -216,11 +216,14 @@ export async function updateUser(database: Database, actor: Actor, id: string, c
     if (changes.role !== undefined) row.role = changes.role;
     if (changes.disabled !== undefined) row.disabled = changes.disabled ? 1 : 0;
     if (passwordHash !== undefined) row.password_hash = passwordHash;
-    await updateUserRow(trx, id, row);
+    await updateUserRow(trx, current.id, row);
     const roleChanged = changes.role !== undefined && changes.role !== current.role;
-    if (roleChanged || disabled || passwordHash !== undefined) await deleteSessionsOfUser(trx, id);
+    if (roleChanged || disabled || passwordHash !== undefined) await deleteSessionsOfUser(trx, current.id);
   });
-  return toUser(db, (await findUserById(db, id))!);
+  // Deleted by a concurrent request after our update: it is gone all the same.
+  const updated = await findUserById(db, id.toLowerCase());
+  if (!updated) throw fail.notFound('User', id);
+  return toUser(db, updated);
 }
 
 export async function deleteUser(database: Database, actor: Actor, id: string): Promise<User> {
@@ -230,8 +233,9 @@ export async function deleteUser(database: Database, actor: Actor, id: string): 
     const row = await requireUser(trx, id);
     if (row.role === 'admin' && row.disabled === 0) await keepOneAdmin(trx, id, 'delete');
     const user = await toUser(trx, row);
-    // Memberships, keys and sessions go with it (ON DELETE CASCADE).
-    await deleteUserRow(trx, id);
+    // Memberships, keys and sessions go with it (ON DELETE CASCADE). Zero rows: another request
+    // deleted it between our read and our delete.
+    if (!(await deleteUserRow(trx, row.id))) throw fail.notFound('User', id);
     return user;
   });
 }

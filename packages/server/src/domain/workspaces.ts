@@ -1,6 +1,6 @@
 // Use cases on workspaces and memberships.
 import type { Database } from '../db/connect.js';
-import { isUniqueViolation } from '../db/connect.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../db/connect.js';
 import type { Db } from '../db/schema.js';
 import { findUserById } from '../db/repos/users.js';
 import {
@@ -51,7 +51,7 @@ export async function createWorkspace(database: Database, actor: Actor, name: st
 }
 
 async function requireWorkspace(db: Db, id: string): Promise<Workspace> {
-  const row = isUuid(id) ? await findWorkspaceById(db, id) : undefined;
+  const row = isUuid(id) ? await findWorkspaceById(db, id.toLowerCase()) : undefined;
   if (!row) throw fail.notFound('Workspace', id);
   return row;
 }
@@ -62,7 +62,7 @@ async function requireWorkspace(db: Db, id: string): Promise<Workspace> {
  */
 export async function getWorkspace(database: Database, actor: Actor, id: string): Promise<Workspace> {
   const workspace = await requireWorkspace(database.db, id);
-  if (!can(actor, 'workspaces.read_all') && actor.kind === 'user' && !(await isMember(database.db, actor.id, id))) {
+  if (!can(actor, 'workspaces.read_all') && actor.kind === 'user' && !(await isMember(database.db, actor.id, workspace.id))) {
     throw fail.notFound('Workspace', id);
   }
   return workspace;
@@ -78,8 +78,8 @@ export async function deleteWorkspace(database: Database, actor: Actor, id: stri
   authorize(actor, 'workspaces.manage', 'delete workspaces');
   return database.db.transaction().execute(async (trx) => {
     const workspace = await requireWorkspace(trx, id);
-    // Memberships go with it (ON DELETE CASCADE).
-    await deleteWorkspaceRow(trx, id);
+    // Memberships go with it (ON DELETE CASCADE). Zero rows: a concurrent delete won.
+    if (!(await deleteWorkspaceRow(trx, workspace.id))) throw fail.notFound('Workspace', id);
     return workspace;
   });
 }
@@ -96,7 +96,7 @@ export async function listMembers(database: Database, actor: Actor, workspaceId:
 }
 
 async function requireUserRow(db: Db, id: string) {
-  const row = isUuid(id) ? await findUserById(db, id) : undefined;
+  const row = isUuid(id) ? await findUserById(db, id.toLowerCase()) : undefined;
   if (!row) throw fail.notFound('User', id);
   return row;
 }
@@ -110,6 +110,10 @@ export async function addMember(database: Database, actor: Actor, workspaceId: s
   try {
     await insertMemberships(db, user.id, [workspace.id]);
   } catch (error) {
+    if (isForeignKeyViolation(error)) {
+      // The workspace or the user was deleted while we were adding the membership.
+      throw (await findWorkspaceById(db, workspace.id)) ? fail.notFound('User', userId) : fail.notFound('Workspace', workspaceId);
+    }
     if (isUniqueViolation(error)) {
       throw fail.conflict('membership_already_exists', `User '${user.username}' is already a member of workspace '${workspace.name}'.`, {
         user: user.username,

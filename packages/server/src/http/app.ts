@@ -34,7 +34,9 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 // Bodies are validated without type coercion (a number is not a name); query strings and path
 // parameters arrive as text, so there numbers and booleans are coerced.
-const bodyAjv = new Ajv({ coerceTypes: false, useDefaults: true, allErrors: true, strict: false });
+// removeAdditional: 'all' makes each body schema an allow-list: fields it does not name are dropped
+// before the handler sees them (unknown fields are ignored, and internal ones cannot be smuggled in).
+const bodyAjv = new Ajv({ coerceTypes: false, useDefaults: true, allErrors: true, strict: false, removeAdditional: 'all' });
 const paramAjv = new Ajv({ coerceTypes: 'array', useDefaults: true, allErrors: true, strict: false });
 for (const schema of [UserSchema, WorkspaceSchema, ProblemSchema]) {
   bodyAjv.addSchema(schema);
@@ -48,6 +50,17 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     requestIdHeader: false,
+    // Undecodable URLs and over-long path parameters answer problems too, like every other error.
+    frameworkErrors: (error, request, reply) => {
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      const path = request.url.split('?')[0];
+      return sendProblem(
+        reply,
+        tooLong
+          ? problem(request, 414, 'uri_too_long', 'A part of the path is too long: check the id in it.', { path })
+          : problem(request, 400, 'bad_url', 'The path is not a valid URL (check its %-encoding).', { path }),
+      );
+    },
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -76,10 +89,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   app.decorateRequest('auth', null);
 
-  // The OAuth2 password form of the login route.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(String(body))));
-  });
+  // JSON is the only body format, but for the login route's form (registered in its own scope).
+  app.removeContentTypeParser('text/plain');
 
   await app.register(swagger, {
     openapi: {
@@ -103,6 +114,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // API answers are personal (and some carry secrets shown once): never cached.
+    reply.header('cache-control', 'no-store');
     const route = request.routeOptions;
     // Public routes, the docs, and unknown paths (which answer 404 whoever asks) need no credentials.
     if (route.url === undefined || route.config.auth === false || route.url.startsWith('/api/docs')) return;

@@ -20,6 +20,7 @@ const TITLES: Record<number, string> = {
   405: 'Method Not Allowed',
   409: 'Conflict',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
@@ -61,6 +62,8 @@ export function problem(
 
 export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
   if (body.status === 401) reply.header('www-authenticate', 'Bearer');
+  // Also set here for errors raised before the request hooks ran (bad URLs).
+  reply.header('x-request-id', body.request_id);
   return reply.code(body.status).type('application/problem+json').send(body);
 }
 

@@ -26,8 +26,6 @@ for (const backend of backends()) {
       const results = await Promise.all([
         cli(target, 'bogus'),
         cli(target, 'users', 'bogus'),
-        cli(target, 'workspaces', 'bogus'),
-        cli(target, 'database', 'bogus'),
       ]);
       for (const result of results) assertUsageError(result, /unknown command/i);
     });
@@ -35,8 +33,6 @@ for (const backend of backends()) {
     it('an unknown option exits 2 and names it', async () => {
       const results = await Promise.all([
         cli(target, ...CREATE, '--bogus'),
-        cli(target, 'users', 'list', '--bogus'),
-        cli(target, 'workspaces', 'create', 'ws', '--bogus'),
         cli(target, 'users', 'update', 'existing', '--bogus', 'x'),
       ]);
       for (const result of results) assertUsageError(result, /--bogus/);
@@ -45,7 +41,6 @@ for (const backend of backends()) {
     it('--role outside its choices exits 2 and names --role', async () => {
       const results = await Promise.all([
         cli(target, ...CREATE, '--role', 'bogus'),
-        cli(target, ...CREATE, '--role', 'owner'),
         cli(target, 'users', 'list', '--role', 'bogus'),
         cli(target, 'users', 'update', 'existing', '--role', 'superuser'),
       ]);
@@ -57,10 +52,7 @@ for (const backend of backends()) {
         [['users', 'create', '--first-name', 'Hulio', '--password', 'abcde123', '--username'], /--username/],
         [['users', 'create', '--first-name', 'Hulio', '--username', 'hurra', '--password'], /--password/],
         [[...CREATE, '--workspace'], /--workspace/],
-        [[...CREATE, '--api-key'], /--api-key/],
-        [[...CREATE, '--role'], /--role/],
         [['users', 'update', 'existing', '--email'], /--email/],
-        [['users', 'list', '--search'], /--search/],
       ];
       const results = await Promise.all(cases.map(([args]) => cli(target, ...args)));
       results.forEach((result, i) => assertUsageError(result, cases[i]![1]));
@@ -69,8 +61,6 @@ for (const backend of backends()) {
     it('a missing or extra argument exits 2', async () => {
       const results = await Promise.all([
         cli(target, 'users', 'delete'),
-        cli(target, 'users', 'update'),
-        cli(target, 'workspaces', 'create'),
         cli(target, 'workspaces', 'add-user', 'team'),
         cli(target, 'workspaces', 'create', 'one', 'two'),
         cli(target, 'users', 'update', 'existing', '--disable', '--enable'),
@@ -82,7 +72,6 @@ for (const backend of backends()) {
       const cases: Array<[string[], string]> = [
         [['users', 'create', '--username', 'hurra', '--password', 'abcde123'], '--first-name'],
         [['users', 'create', '--first-name', 'Hulio', '--password', 'abcde123'], '--username'],
-        [['users', 'create', '--first-name', 'Hulio', '--username', 'hurra'], '--password'],
         [['users', 'create', '--first-name', 'Hulio', '--username', 'hurra', '--workspace', 'fresh-ws'], '--password'],
       ];
       const results = await Promise.all(cases.map(([args]) => cli(target, ...args)));
@@ -95,21 +84,13 @@ for (const backend of backends()) {
     it('--help on every command exits 0 and shows its usage', async () => {
       const commands = [
         [],
-        ['database'],
         ['database', 'migrate'],
         ['database', 'revisions'],
-        ['users'],
         ['users', 'create'],
-        ['users', 'create_default'],
         ['users', 'create-default'],
         ['users', 'list'],
-        ['users', 'delete'],
         ['users', 'update'],
-        ['workspaces'],
-        ['workspaces', 'list'],
         ['workspaces', 'create'],
-        ['workspaces', 'delete'],
-        ['workspaces', 'add-user'],
         ['workspaces', 'remove-user'],
       ];
       const results = await Promise.all(commands.map((args) => cli(target, ...args, '--help')));

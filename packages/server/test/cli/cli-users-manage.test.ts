@@ -62,11 +62,9 @@ for (const backend of backends()) {
         [['--role', 'admin'], ['boss']],
         [['--role', 'ANNOTATOR'], ['ann-one', 'ann-two', 'x_y', 'xzy']],
         [['--workspace', 'team'], ['ann-one', 'xzy']],
-        [['--workspace', 'other'], ['xzy']],
         [['--workspace', 'nowhere'], []],
         [['--search', 'RAMOS'], ['boss']],
         [['--search', 'found@example'], ['ann-two']],
-        [['--search', 'ann'], ['ann-one', 'ann-two']],
         [['--search', '_'], ['x_y']],
         [['--search', '%'], []],
         [['--role', 'annotator', '--workspace', 'team', '--search', 'xz'], ['xzy']],
@@ -274,9 +272,7 @@ for (const backend of backends()) {
       const cases: Array<[string[], RegExp]> = [
         [['--email', 'not-an-email'], /--email: /],
         [['--password', 'short'], /--password: at least 8 characters/],
-        [['--password', 'y'.repeat(101)], /--password: at most 100 characters/],
         [['--first-name', '   '], /--first-name: /],
-        [['--first-name', ''], /--first-name: /],
         [['--last-name', '   '], /--last-name: /],
         [['--first-name', 'Fine', '--password', 'short'], /--password: /],
       ];

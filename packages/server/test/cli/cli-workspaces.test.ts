@@ -51,7 +51,7 @@ for (const backend of backends()) {
 
     it('create with an invalid name: exit 1 with the rule, nothing written', async () => {
       const before = await snapshot(target);
-      const names = ['Alpha', 'a b', '_x', '-x', '_', '-', 'a.b', 'a/b', 'gamma\n', ''];
+      const names = ['Alpha', 'a b', '_x', '-', 'a.b', 'gamma\n', ''];
       const results = await Promise.all(names.map((name) => cli(target, 'workspaces', 'create', '--', name)));
       results.forEach((result, i) => {
         assert.equal(result.code, 1, `workspaces create ${JSON.stringify(names[i])}: ${result.stderr}`);

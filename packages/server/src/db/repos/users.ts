@@ -74,8 +74,10 @@ export async function updateUserRow(db: Db, id: string, changes: Partial<UsersTa
   await db.updateTable('users').set(changes).where('id', '=', id).execute();
 }
 
-export async function deleteUserRow(db: Db, id: string): Promise<void> {
-  await db.deleteFrom('users').where('id', '=', id).execute();
+/** Deletes a user; false when it was already gone (a concurrent delete). */
+export async function deleteUserRow(db: Db, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
 }
 
 /**

@@ -65,8 +65,10 @@ export async function allWorkspaceNames(db: Db): Promise<string[]> {
   return (await selectAllWorkspaceNames(db, [])).map((r) => r.name);
 }
 
-export async function deleteWorkspaceRow(db: Db, id: string): Promise<void> {
-  await db.deleteFrom('workspaces').where('id', '=', id).execute();
+/** Deletes a workspace; false when it was already gone (a concurrent delete). */
+export async function deleteWorkspaceRow(db: Db, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('workspaces').where('id', '=', id).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
 }
 
 export async function isMember(db: Db, userId: string, workspaceId: string): Promise<boolean> {

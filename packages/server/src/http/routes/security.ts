@@ -5,7 +5,16 @@ import type { App, AppDeps } from '../app.js';
 import { caller } from '../auth.js';
 import { LoginBody, problems, Ref, TokenResponse } from '../schemas.js';
 
-export function registerSecurityRoutes(app: App, { database, config }: AppDeps): void {
+export function registerSecurityRoutes(app: App, deps: AppDeps): void {
+  // The login route lives in its own scope: only it accepts the OAuth2 password form.
+  app.register(async (scope) => registerLoginRoute(scope as unknown as App, deps));
+  registerLogoutRoute(app, deps);
+}
+
+function registerLoginRoute(app: App, { database, config }: AppDeps): void {
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(String(body))));
+  });
   app.post(
     '/api/security/token',
     {
@@ -25,7 +34,9 @@ export function registerSecurityRoutes(app: App, { database, config }: AppDeps):
       return { access_token: result.token, token_type: 'bearer' as const };
     },
   );
+}
 
+function registerLogoutRoute(app: App, { database }: AppDeps): void {
   app.post(
     '/api/security/logout',
     {

@@ -39,7 +39,9 @@ export function registerUserRoutes(app: App, { database }: AppDeps): void {
       },
     },
     async (request) => {
-      const { user, apiKey } = await createUser(database, caller(request).actor, request.body);
+      const { first_name, last_name, username, email, role, password, workspaces } = request.body;
+      const input = { first_name, last_name, username, email, role, password, workspaces };
+      const { user, apiKey } = await createUser(database, caller(request).actor, input);
       return presentUser(user, apiKey);
     },
   );
@@ -63,7 +65,12 @@ export function registerUserRoutes(app: App, { database }: AppDeps): void {
         response: { 200: Ref.User, ...problems(403, 404, 409) },
       },
     },
-    async (request) => presentUser(await updateUser(database, caller(request).actor, request.params.id, request.body)),
+    async (request) => {
+      const { first_name, last_name, email, role, password, disabled } = request.body;
+      const changes = { first_name, last_name, email, role, password, disabled };
+      for (const key of Object.keys(changes) as Array<keyof typeof changes>) if (changes[key] === undefined) delete changes[key];
+      return presentUser(await updateUser(database, caller(request).actor, request.params.id, changes));
+    },
   );
 
   app.delete(
