@@ -42,6 +42,8 @@ RUN npm run build \
 # ---- runtime: no compilers, no dev dependencies, not root ------------------------------------
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
+    NPM_CONFIG_UPDATE_NOTIFIER=false \
+    PATH=/app/node_modules/.bin:$PATH \
     ARGILLA_HOME_PATH=/var/lib/argilla \
     ARGILLA_HOST=0.0.0.0 \
     ARGILLA_PORT=6900
@@ -50,10 +52,11 @@ RUN groupadd --system --gid 10001 argilla \
  && mkdir -p /var/lib/argilla \
  && chown argilla:argilla /var/lib/argilla
 
-# WORKDIR /app holds the root package.json, whose "bin" makes `npx argilla ...` work here
-# (`docker compose exec argilla npx argilla users list`).
+# In /app, `npx argilla ...` and plain `argilla ...` (PATH above) both run node_modules/.bin/argilla,
+# the workspace's bin: `docker compose exec argilla npx argilla users list`. The root package.json
+# is left out on purpose: it is not needed at run time, and its "bin" would make npx install /app
+# into its cache and chmod root-owned files, which fails for the argilla user (EPERM).
 WORKDIR /app
-COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/packages/server/package.json ./packages/server/package.json
 COPY --from=build /app/packages/server/bin ./packages/server/bin

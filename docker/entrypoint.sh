@@ -21,7 +21,6 @@ script_dir=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
 APP_DIR=${APP_DIR:-$(dirname -- "$script_dir")}
 ARGILLA_CLI="$APP_DIR/packages/server/bin/argilla.js"
 
-say() { printf 'entrypoint: %s\n' "$*"; }
 warn() { printf 'entrypoint: WARNING: %s\n' "$*" >&2; }
 argilla() { node "$ARGILLA_CLI" "$@"; }
 
@@ -36,6 +35,10 @@ if [ "${1:-}" = argilla ]; then
   exec node "$ARGILLA_CLI" "$@"
 fi
 
+# `docker stop` while a step below runs: stop once that step ends, not at the kill 10 s later (a
+# shell that is PID 1 ignores SIGTERM unless it traps it). `exec` drops the trap for the server.
+trap 'exit 143' TERM INT
+
 # 1. The schema (prints one line per migration applied; nothing to do is not an error).
 argilla database migrate
 
@@ -48,20 +51,10 @@ if [ -n "$users_file" ]; then
   if [ ! -f "$users_file" ]; then
     warn "ARGILLA_LOCAL_AUTH_USERS_DB_FILE='$users_file' does not exist: no users imported (is the file mounted?)"
   else
-    # `users migrate --help` exits 0 even where there is no such command (the parser then shows
-    # the help of `users`), so look for the command's own usage line.
-    migrate_help=$(argilla users migrate --help 2>/dev/null || true)
-    case $migrate_help in
-      *'Usage: argilla users migrate'*)
-        if ! argilla users migrate --file "$users_file"; then
-          warn "importing '$users_file' failed and wrote nothing (reason above); starting with the existing users." \
-            "Fix the file, then run: npx argilla users migrate (add --update to overwrite users that changed)"
-        fi
-        ;;
-      *)
-        warn "this version has no 'argilla users migrate': '$users_file' not imported"
-        ;;
-    esac
+    if ! argilla users migrate --file "$users_file"; then
+      warn "importing '$users_file' failed and wrote nothing (reason above); starting with the existing users." \
+        "Fix the file, then run: npx argilla users migrate (add --update to overwrite users that changed)"
+    fi
   fi
 fi
 

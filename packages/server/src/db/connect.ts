@@ -6,11 +6,14 @@ import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { DatabaseTarget } from '../config.js';
 import type { Tables } from './schema.js';
+import { ReadCache, WRITE_STATEMENT, WriteGeneration } from './cache.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
 export interface Database {
   db: Kysely<Tables>;
+  /** short-lived cache for hot-path reads, invalidated by every write made through this handle */
+  cache: ReadCache;
   dialect: Dialect;
   /** where it is, without credentials, for messages */
   describe: string;
@@ -66,9 +69,13 @@ function openSqlite(path: string): Database {
   // Prepared statements are kept and reused (Kysely would prepare every query anew), bounded so
   // that ad-hoc queries with varying shapes cannot grow the cache without limit.
   const statements = new Map<string, SQLite.Statement>();
+  const generation = new WriteGeneration();
   const database = {
     prepare(query: string) {
       const text = /^begin$/i.test(query.trim()) ? 'begin immediate' : query;
+      // better-sqlite3 runs the statement right after this, synchronously: no read can slip in
+      // between this bump and the write (or commit) becoming visible.
+      if (WRITE_STATEMENT.test(text)) generation.bump();
       let statement = statements.get(text);
       if (!statement) {
         statement = raw.prepare(text);
@@ -94,6 +101,7 @@ function openSqlite(path: string): Database {
   });
   return {
     db,
+    cache: new ReadCache(generation),
     dialect: 'sqlite',
     describe: `SQLite at ${path}`,
     close: async () => {
@@ -113,14 +121,37 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
   });
   // An idle connection dropped by the server must not crash the process; the next query reconnects.
   pool.on('error', () => {});
-  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  // Writes bump the generation once they have completed (for a transaction: again at its commit),
+  // so a read that started before the change became visible is never cached as current.
+  const generation = new WriteGeneration();
+  const counted = new WeakSet<object>();
+  const countingPool = {
+    connect: async () => {
+      const client = await pool.connect();
+      // Pooled clients come back again and again: wrap each once.
+      if (counted.has(client)) return client;
+      counted.add(client);
+      const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+      (client as { query: unknown }).query = async (...args: unknown[]) => {
+        const text = typeof args[0] === 'string' ? args[0] : ((args[0] as { text?: string })?.text ?? '');
+        try {
+          return await query(...args);
+        } finally {
+          if (WRITE_STATEMENT.test(text)) generation.bump();
+        }
+      };
+      return client;
+    },
+    end: () => pool.end(),
+  };
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: countingPool as unknown as pg.Pool }) });
   try {
     await sql`select 1`.execute(db);
   } catch (error) {
     await db.destroy().catch(() => {});
     throw new DatabaseUnavailableError(`Cannot connect to ${where}: ${reason(error)}`);
   }
-  return { db, dialect: 'postgres', describe: where, close: () => db.destroy() };
+  return { db, cache: new ReadCache(generation), dialect: 'postgres', describe: where, close: () => db.destroy() };
 }
 
 /** True when a write failed because a unique constraint (or primary key) already holds the value. */

@@ -5,7 +5,7 @@ import type { UserRow } from '../db/schema.js';
 import {
   deleteSession,
   findApiKeyWithUser,
-  findSessionUser,
+  findSession,
   insertSession,
 } from '../db/repos/credentials.js';
 import { findUserByUsername, updateUserRow } from '../db/repos/users.js';
@@ -15,6 +15,7 @@ import { digestSecret, generateToken } from '../lib/secrets.js';
 import { addMinutes, nowIso } from '../lib/time.js';
 import { fail } from './errors.js';
 import type { Actor, Role } from './policies.js';
+import { describeCaller, type User } from './views.js';
 
 export interface Authenticated {
   actor: Actor & { kind: 'user' };
@@ -32,8 +33,21 @@ function actorOf(user: UserRow): Actor & { kind: 'user' } {
 // A key's last use is written at most once a minute, so busy clients do not turn reads into writes.
 const LAST_USED_RESOLUTION_MS = 60_000;
 
+/**
+ * Reads through the database's short-lived cache (see db/cache.ts): a change made through this
+ * process is seen at once, one made by another process within half a second. Misses are not
+ * cached, so random credentials cannot fill memory.
+ */
+function cachedLookup<T>(database: Database, key: string, load: () => Promise<T | undefined>): Promise<T | undefined> {
+  return database.cache.get(key, load).then((value) => {
+    if (value === undefined) database.cache.forget(key);
+    return value;
+  });
+}
+
 export async function authenticateApiKey(database: Database, key: string): Promise<Authenticated | null> {
-  const found = await findApiKeyWithUser(database.db, digestSecret(key));
+  const digest = digestSecret(key);
+  const found = await cachedLookup(database, `key:${digest}`, () => findApiKeyWithUser(database.db, digest));
   if (!found) return null;
   const now = nowIso();
   const { key: row, user } = found;
@@ -51,8 +65,11 @@ export async function authenticateApiKey(database: Database, key: string): Promi
 }
 
 export async function authenticateToken(database: Database, token: string): Promise<Authenticated | null> {
-  const user = await findSessionUser(database.db, digestSecret(token), nowIso());
-  if (!user || user.disabled === 1) return null;
+  const digest = digestSecret(token);
+  const session = await cachedLookup(database, `token:${digest}`, () => findSession(database.db, digest));
+  if (!session || session.expires_at <= nowIso()) return null;
+  const { expires_at: _expiry, ...user } = session;
+  if (user.disabled === 1) return null;
   return { actor: actorOf(user), user, via: 'token', secret: token };
 }
 
@@ -98,4 +115,10 @@ export async function login(
 /** Ends the login session of a token; false when it was not open. */
 export function logout(database: Database, token: string): Promise<boolean> {
   return deleteSession(database.db, digestSecret(token));
+}
+
+/** The caller as GET /api/me shows it (cached like authentication). */
+export function describeMe(database: Database, auth: Authenticated): Promise<User> {
+  const withPreview = auth.via !== 'api_key';
+  return database.cache.get(`me:${auth.user.id}:${withPreview}`, () => describeCaller(database.db, auth.user, withPreview));
 }

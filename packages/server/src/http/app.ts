@@ -8,6 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { Ajv } from 'ajv';
+import { pino } from 'pino';
 import type { Config } from '../config.js';
 import type { Database } from '../db/connect.js';
 import { authenticate } from './auth.js';
@@ -65,23 +66,19 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    logger: {
-      level: deps.config.logLevel,
-      stream: deps.logStream,
-      // Secrets never reach the log, whatever a future log line includes.
-      redact: {
-        paths: [
-          'req.headers.authorization',
-          'req.headers["x-argilla-api-key"]',
-          'req.headers.cookie',
-          'req.body.password',
-          '*.password',
-          '*.api_key',
-          '*.access_token',
-        ],
-        censor: '[redacted]',
+    loggerInstance: pino(
+      {
+        level: deps.config.logLevel,
+        // Secrets never reach the log, whatever a future log line includes (request lines carry no
+        // headers or bodies, but an error's context might).
+        redact: {
+          paths: ['req.headers.authorization', 'req.headers["x-argilla-api-key"]', 'req.headers.cookie', 'req.body.password', 'err.config'],
+          censor: '[redacted]',
+        },
       },
-    },
+      // Asynchronous writes: a line per request must not cost a blocking write() each.
+      deps.logStream ?? pino.destination({ dest: 1, sync: false }),
+    ) as FastifyBaseLogger,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : paramAjv).compile(schema));

@@ -65,12 +65,13 @@ export async function insertSession(db: Db, row: { id: string; user_id: string; 
   await db.insertInto('login_sessions').values(row).execute();
 }
 
-const selectSessionUser = statement<UserRow>(
-  `select ${USER_COLUMNS} from login_sessions s join users u on u.id = s.user_id where s.token_digest = ? and s.expires_at > ?`,
+const selectSession = statement<UserRow & { expires_at: string }>(
+  `select ${USER_COLUMNS}, s.expires_at from login_sessions s join users u on u.id = s.user_id where s.token_digest = ?`,
 );
 
-export async function findSessionUser(db: Db, tokenDigest: string, now: string): Promise<UserRow | undefined> {
-  return (await selectSessionUser(db, [tokenDigest, now]))[0];
+/** The user of a login session, with the session's expiry (checked by the caller against the clock). */
+export async function findSession(db: Db, tokenDigest: string): Promise<(UserRow & { expires_at: string }) | undefined> {
+  return (await selectSession(db, [tokenDigest]))[0];
 }
 
 export async function deleteSession(db: Db, tokenDigest: string): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { describeCaller } from '../../domain/views.js';
+import { describeMe } from '../../domain/auth.js';
 import type { App, AppDeps } from '../app.js';
 import { caller } from '../auth.js';
 import { presentUser } from '../presenters.js';
@@ -16,8 +16,7 @@ export function registerMeRoutes(app: App, { database }: AppDeps): void {
     },
     async (request) => {
       const auth = caller(request);
-      const byKey = auth.via === 'api_key';
-      return presentUser(await describeCaller(database.db, auth.user, !byKey), byKey ? auth.secret : undefined);
+      return presentUser(await describeMe(database, auth), auth.via === 'api_key' ? auth.secret : undefined);
     },
   );
 }

@@ -1,0 +1,51 @@
+// A short-lived read cache for the request hot path (authentication, /api/me).
+//
+// Correctness rests on a write generation: the database handle counts every committed write made
+// through this process, and a cached value is used only while no write has happened since it
+// started loading. So a change made through this server (a user disabled, a token logged out) is
+// seen by the very next request. Changes made by other processes sharing the database (another
+// server, the CLI) are seen once an entry expires: within `ttlMs` (default 500 ms).
+
+export class WriteGeneration {
+  private value = 0;
+  current(): number {
+    return this.value;
+  }
+  bump(): void {
+    this.value++;
+  }
+}
+
+interface Entry<T> {
+  value: T;
+  generation: number;
+  expiresAt: number;
+}
+
+export class ReadCache {
+  private readonly entries = new Map<string, Entry<unknown>>();
+
+  constructor(
+    private readonly generation: WriteGeneration,
+    private readonly ttlMs = 500,
+    private readonly maxEntries = 10_000,
+  ) {}
+
+  async get<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const now = Date.now();
+    const hit = this.entries.get(key);
+    if (hit && hit.generation === this.generation.current() && hit.expiresAt > now) return hit.value as T;
+    const generation = this.generation.current();
+    const value = await load();
+    if (this.entries.size >= this.maxEntries) this.entries.clear();
+    this.entries.set(key, { value, generation, expiresAt: now + this.ttlMs });
+    return value;
+  }
+
+  forget(key: string): void {
+    this.entries.delete(key);
+  }
+}
+
+/** SQL that changes data (or ends a transaction that may have): seeing it bumps the generation. */
+export const WRITE_STATEMENT = /^\s*(insert|update|delete|replace|commit|create|drop|alter)\b/i;
