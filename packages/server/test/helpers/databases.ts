@@ -53,9 +53,9 @@ export function backends(): TestBackend[] {
 }
 
 /** A fresh database with the newest schema, opened; close it when done. */
-export async function freshDatabase(backend: TestBackend): Promise<Database & { url: string; home: string }> {
+export async function freshDatabase(backend: TestBackend): Promise<Database & { url: string; home: string; target: DatabaseTarget }> {
   const { target, url, home } = await backend.fresh();
   const database = await openDatabase(target);
   await migrateToLatest(database.db);
-  return Object.assign(database, { url, home });
+  return Object.assign(database, { url, home, target });
 }

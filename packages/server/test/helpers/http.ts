@@ -1,6 +1,7 @@
 // A real server on a random port over a fresh database, with factories for users and keys.
 import { Writable } from 'node:stream';
 import type { Database } from '../../src/db/connect.js';
+import type { DatabaseTarget } from '../../src/config.js';
 import { createDefaultUser } from '../../src/domain/defaultUser.js';
 import { SYSTEM } from '../../src/domain/policies.js';
 import { createUser, updateUser } from '../../src/domain/users.js';
@@ -9,7 +10,7 @@ import { freshDatabase, type TestBackend } from './databases.js';
 
 export interface TestServer {
   app: App;
-  database: Database;
+  database: Database & { url: string; home: string; target: DatabaseTarget };
   /** base URL, e.g. http://127.0.0.1:41234 */
   url: string;
   /** every request-log line written so far */

@@ -1,0 +1,70 @@
+// The hot-path read cache: a change made through this server is seen at once; one made by another
+// process sharing the database (the CLI, another server) within one second.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { backends } from '../helpers/databases.js';
+import { call, loginToken, makeUser, startTestServer, type TestServer } from '../helpers/http.js';
+import { cliEnv, runCli } from '../helpers/cli.js';
+import { openDatabase } from '../../src/db/connect.js';
+
+async function statusWithin(server: TestServer, ms: number, options: Parameters<typeof call>[3], wanted: number): Promise<number> {
+  const started = Date.now();
+  let status = 0;
+  while (Date.now() - started < ms) {
+    status = (await call(server, 'GET', '/api/me', options)).status;
+    if (status === wanted) return Date.now() - started;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`still ${status} after ${ms} ms`);
+}
+
+for (const backend of backends()) {
+  describe(`changes made by another process (${backend.name})`, () => {
+    let server: TestServer;
+    before(async () => {
+      server = await startTestServer(backend);
+    });
+    after(() => server.close());
+
+    it('a user disabled with the CLI loses its key and tokens within a second', async () => {
+      const user = await makeUser(server);
+      const token = await loginToken(server, user.username, user.password);
+      // Warm the cache so the check below is about expiry, not a first read.
+      assert.equal((await call(server, 'GET', '/api/me', { key: user.apiKey })).status, 200);
+      assert.equal((await call(server, 'GET', '/api/me', { bearer: token })).status, 200);
+      const env = cliEnv(server.database.url, server.database.home);
+      const result = await runCli(['users', 'update', user.username, '--disable'], env);
+      assert.equal(result.code, 0, result.stderr);
+      assert.ok((await statusWithin(server, 1000, { key: user.apiKey }, 401)) <= 1000);
+      assert.ok((await statusWithin(server, 1000, { bearer: token }, 401)) <= 1000);
+    });
+
+    it('a key revoked through another connection stops working within a second', async () => {
+      const user = await makeUser(server);
+      assert.equal((await call(server, 'GET', '/api/me', { key: user.apiKey })).status, 200);
+      const other = await openDatabase(server.database.target);
+      try {
+        await other.db.updateTable('api_keys').set({ revoked_at: new Date().toISOString() }).where('user_id', '=', user.id).execute();
+      } finally {
+        await other.close();
+      }
+      assert.ok((await statusWithin(server, 1000, { key: user.apiKey }, 401)) <= 1000);
+    });
+
+    it('a change made through this server is seen by the very next request', async () => {
+      const user = await makeUser(server, { workspaces: ['before'] });
+      const me = await call(server, 'GET', '/api/me', { key: user.apiKey });
+      assert.deepEqual(me.body.workspaces, ['before']);
+      const created = await call(server, 'POST', '/api/workspaces', { key: server.adminKey, json: { name: `after-${Date.now()}` } });
+      assert.equal(created.status, 200);
+      const added = await call(server, 'POST', `/api/workspaces/${created.body.id}/users/${user.id}`, { key: server.adminKey });
+      assert.equal(added.status, 200);
+      const again = await call(server, 'GET', '/api/me', { key: user.apiKey });
+      assert.deepEqual(again.body.workspaces, ['before', created.body.name]);
+      const disabled = await call(server, 'PATCH', `/api/users/${user.id}`, { key: server.adminKey, json: { disabled: true } });
+      assert.equal(disabled.status, 200);
+      assert.equal((await call(server, 'GET', '/api/me', { key: user.apiKey })).status, 401);
+    });
+  });
+}
+
