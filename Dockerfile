@@ -19,6 +19,7 @@ WORKDIR /app
 # names (better-sqlite3 compiles here when no prebuilt binary can be downloaded).
 COPY package.json package-lock.json ./
 COPY packages/server/package.json packages/server/
+COPY packages/client/package.json packages/client/
 COPY packages/server/bin packages/server/bin
 RUN npm ci --ignore-scripts --no-audit --no-fund \
  && npm rebuild --foreground-scripts $(node -p "Object.keys(require('./package.json').allowScripts).join(' ')")
@@ -26,6 +27,8 @@ RUN npm ci --ignore-scripts --no-audit --no-fund \
 COPY tsconfig.base.json ./
 COPY packages/server/tsconfig.json packages/server/
 COPY packages/server/src packages/server/src
+COPY packages/client/tsconfig.json packages/client/
+COPY packages/client/src packages/client/src
 # Compile, keep only the production dependencies (--ignore-scripts: `prepare` would need the
 # TypeScript compiler just removed), drop better-sqlite3's build leftovers (about 25 MB), and check
 # that the native modules load and the command line answers.

@@ -14,6 +14,8 @@ export interface Config {
   usersDbFile: string;
   defaultUser: { enabled: boolean; password: string; apiKey: string };
   tokenExpirationMinutes: number;
+  /** how long a rotated API key keeps working beside its replacement */
+  apiKeyRotationGraceSeconds: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   env: 'development' | 'production';
   dbPoolSize: number;
@@ -96,6 +98,7 @@ export function loadConfig(env: Env = process.env): Config {
     usersDbFile: text(env, 'ARGILLA_LOCAL_AUTH_USERS_DB_FILE') ?? '.users.yml',
     defaultUser: { enabled: bool(env, 'ARGILLA_DEFAULT_USER_ENABLED', true), password, apiKey },
     tokenExpirationMinutes: int(env, 'ARGILLA_AUTH_TOKEN_EXPIRATION_MINUTES', 24 * 60, 1, 525_600),
+    apiKeyRotationGraceSeconds: int(env, 'ARGILLA_API_KEY_ROTATION_GRACE_SECONDS', 3600, 0, 30 * 86_400),
     logLevel: logLevel as Config['logLevel'],
     env: environment,
     dbPoolSize: int(env, 'ARGILLA_DATABASE_POOL_SIZE', 10, 1, 1000),

@@ -10,6 +10,7 @@ import type { NewUser, UserChanges } from '../domain/users.js';
 import { migrateTask, revisionsTask } from '../tasks/database.js';
 import { consoleIo, TaskError, withDatabase } from '../tasks/io.js';
 import { exportUsersTask, migrateUsersTask } from '../tasks/usersFile.js';
+import { createKeyTask, listAuditTask, listKeysTask, revokeKeyTask } from '../tasks/credentials.js';
 import { createDefaultUserTask, createUserTask, deleteUserTask, listUsersTask, updateUserTask } from '../tasks/users.js';
 import {
   addUserToWorkspaceTask,
@@ -32,6 +33,10 @@ const OPTION_OF_FIELD: Record<string, string> = {
   api_key: '--api-key',
   workspaces: '--workspace',
   name: '<name>',
+  expires_at: '--expires-at',
+  since: '--since',
+  until: '--until',
+  cursor: '--cursor',
 };
 
 function optionName(field: string): string {
@@ -92,6 +97,11 @@ function parseRole(value: string): string {
     throw new InvalidArgumentError(`must be one of ${ROLES.join(', ')}.`);
   }
   return role;
+}
+
+function parseLimit(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1000) throw new InvalidArgumentError('must be a number from 1 to 1000.');
+  return Number(value);
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -245,6 +255,48 @@ function buildProgram(): Command {
         if (options.enable) changes.disabled = false;
         await withDatabase(config, (db) => updateUserTask(db, username, changes, consoleIo));
       }),
+    );
+
+  const keys = users.command('api-keys').description("A user's API keys.");
+  keys
+    .command('list')
+    .description('List the API keys of a user (revoked ones are not listed).')
+    .argument('<username>', 'the user')
+    .action(action((config, username: string) => withDatabase(config, (db) => listKeysTask(db, username, consoleIo))));
+  keys
+    .command('create')
+    .description('Create an API key for a user; the key is printed once.')
+    .argument('<username>', 'the user')
+    .option('--name <name>', 'a name to recognise the key by', 'cli')
+    .option('--expires-at <time>', 'ISO-8601 time after which the key stops working')
+    .action(
+      action((config, username: string, options: { name: string; expiresAt?: string }) =>
+        withDatabase(config, (db) => createKeyTask(db, username, options, consoleIo)),
+      ),
+    );
+  keys
+    .command('revoke')
+    .description('Revoke an API key of a user: it stops working at once.')
+    .argument('<username>', 'the user')
+    .argument('<key-id>', 'the key id (see `users api-keys list`)')
+    .action(
+      action((config, username: string, keyId: string) => withDatabase(config, (db) => revokeKeyTask(db, username, keyId, consoleIo))),
+    );
+
+  const audit = program.command('audit').description('The audit log of security events.');
+  audit
+    .command('list')
+    .description('List security events, newest first.')
+    .option('--actor <id-or-username>', 'only events by this actor')
+    .option('--target <id>', 'only events about this user, key or workspace id')
+    .option('--type <type>', 'an event type (user.created) or a prefix (user)')
+    .option('--since <time>', 'ISO-8601 time, inclusive')
+    .option('--until <time>', 'ISO-8601 time, exclusive')
+    .option('--limit <n>', 'at most this many events (default 100, at most 1000)', parseLimit)
+    .option('--cursor <cursor>', 'continue where a previous listing stopped')
+    .option('--json', 'print JSON')
+    .action(
+      action((config, options: Record<string, any>) => withDatabase(config, (db) => listAuditTask(db, options, consoleIo))),
     );
 
   const workspaces = program.command('workspaces').description('Workspace tasks.');

@@ -2,6 +2,7 @@
 // which holds a lock so that several processes starting at once apply each migration exactly once.
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './migrations/0001_initial_schema.js';
+import * as m0002 from './migrations/0002_login_failures_and_audit.js';
 
 interface NumberedMigration extends Migration {
   description: string;
@@ -9,6 +10,7 @@ interface NumberedMigration extends Migration {
 
 export const MIGRATIONS: Record<string, NumberedMigration> = {
   '0001_initial_schema': m0001,
+  '0002_login_failures_and_audit': m0002,
 };
 
 const provider: MigrationProvider = {

@@ -50,12 +50,35 @@ export interface LoginSessionsTable {
   expires_at: string;
 }
 
+export interface LoginFailuresTable {
+  id: string;
+  username: string;
+  ip: string;
+  created_at: string;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  type: string;
+  actor_id: string | null;
+  actor_username: string | null;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
+  request_id: string | null;
+  /** JSON text: the changed fields and other details, never a secret */
+  data: string;
+  created_at: string;
+}
+
 export interface Tables {
   users: UsersTable;
   workspaces: WorkspacesTable;
   memberships: MembershipsTable;
   api_keys: ApiKeysTable;
   login_sessions: LoginSessionsTable;
+  login_failures: LoginFailuresTable;
+  audit_events: AuditEventsTable;
 }
 
 /** A database handle or an open transaction: repositories accept either. */

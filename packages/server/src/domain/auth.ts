@@ -14,7 +14,10 @@ import { hashPassword, verifyAgainstDummy, verifyPassword } from '../lib/passwor
 import { digestSecret, generateToken } from '../lib/secrets.js';
 import { addMinutes, nowIso } from '../lib/time.js';
 import { fail } from './errors.js';
-import type { Actor, Role } from './policies.js';
+import type { Actor, Origin, Role } from './policies.js';
+import { recordEvent } from './audit.js';
+import { loginRetryAfter, THROTTLE } from './throttle.js';
+import { clearFailuresOf, insertLoginFailure, pruneFailures } from '../db/repos/loginFailures.js';
 import { describeCaller, type User } from './views.js';
 
 export interface Authenticated {
@@ -86,35 +89,50 @@ export interface LoginResult {
 
 /**
  * Checks a username and password and opens a login session. Unknown users, wrong passwords and
- * disabled users fail alike, in about the same time.
+ * disabled users fail alike, in about the same time. Throttled (see throttle.ts) before any check.
  */
 export async function login(
   database: Database,
   username: string,
   password: string,
   expirationMinutes: number,
+  origin: Origin = {},
 ): Promise<LoginResult> {
   const { db } = database;
+  const ip = origin.ip ?? 'local';
+  const retryAfter = await loginRetryAfter(db, username, ip);
+  if (retryAfter > 0) throw fail.throttled(retryAfter);
   const user = await findUserByUsername(db, username);
-  if (!user) {
-    await verifyAgainstDummy(password);
+  const check = user ? await verifyPassword(password, user.password_hash) : (await verifyAgainstDummy(password), null);
+  const now = nowIso();
+  if (!user || !check?.ok || user.disabled === 1) {
+    await db.transaction().execute(async (trx) => {
+      await insertLoginFailure(trx, username, ip, now);
+      await recordEvent(trx, null, { type: 'auth.login.failed', target_type: 'user', target_id: user?.id ?? null, data: { username } }, origin);
+    });
+    // Now and then, forget failures that no longer count.
+    if (Math.random() < 0.05) await pruneFailures(db, new Date(Date.now() - THROTTLE.windowMs).toISOString());
     throw fail.unauthorized();
   }
-  const check = await verifyPassword(password, user.password_hash);
-  if (!check.ok || user.disabled === 1) throw fail.unauthorized();
-  if (check.needsRehash) {
-    await updateUserRow(db, user.id, { password_hash: await hashPassword(password) });
-  }
+  const passwordHash = check.needsRehash ? await hashPassword(password) : undefined;
   const token = generateToken();
-  const now = nowIso();
   const expiresAt = addMinutes(now, expirationMinutes);
-  await insertSession(db, { id: newId(), user_id: user.id, token_digest: digestSecret(token), created_at: now, expires_at: expiresAt });
+  await db.transaction().execute(async (trx) => {
+    if (passwordHash) await updateUserRow(trx, user.id, { password_hash: passwordHash });
+    await clearFailuresOf(trx, username);
+    await insertSession(trx, { id: newId(), user_id: user.id, token_digest: digestSecret(token), created_at: now, expires_at: expiresAt });
+    await recordEvent(trx, { ...actorOf(user), ...origin }, { type: 'auth.login.succeeded', target_type: 'user', target_id: user.id, data: { username } });
+  });
   return { token, expiresAt, user };
 }
 
 /** Ends the login session of a token; false when it was not open. */
-export function logout(database: Database, token: string): Promise<boolean> {
-  return deleteSession(database.db, digestSecret(token));
+export async function logout(database: Database, auth: Authenticated): Promise<boolean> {
+  return database.db.transaction().execute(async (trx) => {
+    const ended = await deleteSession(trx, digestSecret(auth.secret));
+    if (ended) await recordEvent(trx, auth.actor, { type: 'auth.logout', target_type: 'user', target_id: auth.user.id, data: { username: auth.user.username } });
+    return ended;
+  });
 }
 
 /** The caller as GET /api/me shows it (cached like authentication). */

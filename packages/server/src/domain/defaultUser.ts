@@ -6,7 +6,9 @@ import { hashPassword, verifyPassword } from '../lib/passwords.js';
 import { digestSecret } from '../lib/secrets.js';
 import { nowIso } from '../lib/time.js';
 import { DEFAULT_API_KEY, DEFAULT_PASSWORD, DEFAULT_USERNAME } from '../config.js';
+import { recordEvent } from './audit.js';
 import { fail } from './errors.js';
+import { SYSTEM } from './policies.js';
 import { insertUserWithKey } from './users.js';
 import { toUser, type User } from './views.js';
 import { isUniqueViolation } from '../db/connect.js';
@@ -37,7 +39,15 @@ export async function createDefaultUser(database: Database, options: DefaultUser
   const passwordHash = await hashPassword(password);
   const input = { username: DEFAULT_USERNAME, first_name: DEFAULT_USERNAME, role: 'admin', workspaces: [DEFAULT_USERNAME] };
   try {
-    await db.transaction().execute((trx) => insertUserWithKey(trx, input, passwordHash, apiKey, nowIso()));
+    await db.transaction().execute(async (trx) => {
+      const id = await insertUserWithKey(trx, input, passwordHash, apiKey, nowIso());
+      await recordEvent(trx, SYSTEM, {
+        type: 'user.created',
+        target_type: 'user',
+        target_id: id,
+        data: { username: DEFAULT_USERNAME, role: 'admin', workspaces: [DEFAULT_USERNAME], default_user: true },
+      });
+    });
   } catch (error) {
     if (isUniqueViolation(error)) {
       return { created: false, reason: `User with default username '${DEFAULT_USERNAME}' already exists, will not do anything.` };

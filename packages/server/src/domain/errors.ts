@@ -1,7 +1,7 @@
 // The closed set of expected failures. Each carries a stable code, the values it is about (params)
 // and a sentence a person can act on; the HTTP layer maps `kind` to a status, the CLI to an exit code.
 
-export type ErrorKind = 'validation' | 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict';
+export type ErrorKind = 'validation' | 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'too_many_requests';
 
 /** One broken rule: `field` is the input's property name (nested ones joined by '/'), e.g. `password`. */
 export interface FieldError {
@@ -44,6 +44,13 @@ export const fail = {
       `${type.toLowerCase().replace(/ /g, '_')}_already_exists`,
       `${type} '${name}' already exists.`,
       { type, name },
+    ),
+  throttled: (retryAfterSeconds: number) =>
+    new DomainError(
+      'too_many_requests',
+      'login_throttled',
+      `Too many failed logins: try again in ${retryAfterSeconds} seconds.`,
+      { retry_after: retryAfterSeconds },
     ),
   conflict: (code: string, message: string, params: Record<string, unknown> = {}) =>
     new DomainError('conflict', code, message, params),

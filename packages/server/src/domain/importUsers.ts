@@ -20,7 +20,8 @@ import { isArgon2Hash, isBcryptHash } from '../lib/passwords.js';
 import { digestSecret, generateApiKey, previewSecret } from '../lib/secrets.js';
 import { nowIso } from '../lib/time.js';
 import { DomainError } from './errors.js';
-import { isRole, type Role } from './policies.js';
+import { authorize, isRole, type Actor, type Role } from './policies.js';
+import { recordEvent } from './audit.js';
 import { rules } from './validation.js';
 
 /** One entry of the users file, already type-checked; `workspaces` undefined means the key was absent. */
@@ -130,9 +131,17 @@ function differences(user: UserRow, want: Desired, memberOf: Set<string>, keyOwn
 export interface ImportOptions {
   update?: boolean;
   dryRun?: boolean;
+  /** where the entries came from (a file path), for the audit log */
+  source?: string;
 }
 
-export async function importUsers(database: Database, entries: UserEntry[], options: ImportOptions = {}): Promise<ImportPlan> {
+export async function importUsers(
+  database: Database,
+  actor: Actor,
+  entries: UserEntry[],
+  options: ImportOptions = {},
+): Promise<ImportPlan> {
+  authorize(actor, 'users.manage', 'import users');
   // 1. Every entry on its own, and duplicates inside the file.
   const wanted = entries.map(desire);
   const seenNames = new Map<string, UserEntry>();
@@ -253,6 +262,11 @@ export async function importUsers(database: Database, entries: UserEntry[], opti
       revoked_at: null,
     }));
     await insertApiKeys(trx, keyRows);
+    const count = (action: Action) => plan.users.filter((u) => u.action === action).map((u) => u.username);
+    await recordEvent(trx, actor, {
+      type: 'users.migrated',
+      data: { source: options.source ?? null, created: count('create'), updated: count('update'), skipped: count('skip').length, workspaces_created: plan.workspacesToCreate },
+    });
     return plan;
   });
 }

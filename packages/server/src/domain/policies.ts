@@ -33,8 +33,14 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   annotator: ['datasets.read', 'datasets.log', 'datasets.annotate'],
 };
 
+/** Where a request came from, for the audit log. */
+export interface Origin {
+  ip?: string;
+  requestId?: string;
+}
+
 /** Who is acting: a signed-in user, or the operator at the command line (full access to the database). */
-export type Actor = { kind: 'system' } | { kind: 'user'; id: string; username: string; role: Role };
+export type Actor = ({ kind: 'system' } | { kind: 'user'; id: string; username: string; role: Role }) & Origin;
 
 export const SYSTEM: Actor = { kind: 'system' };
 

@@ -20,6 +20,7 @@ import { isUuid, newId } from '../lib/ids.js';
 import { hashPassword, isBcryptHash } from '../lib/passwords.js';
 import { digestSecret, generateApiKey, previewSecret } from '../lib/secrets.js';
 import { nowIso } from '../lib/time.js';
+import { recordEvent } from './audit.js';
 import { fail } from './errors.js';
 import { authorize, type Actor, type Role } from './policies.js';
 import { toUser, toUsers, type User } from './views.js';
@@ -122,7 +123,16 @@ export async function createUser(database: Database, actor: Actor, input: NewUse
   const passwordHash = input.password_hash ?? (await hashPassword(input.password!));
   let id: string;
   try {
-    id = await db.transaction().execute((trx) => insertUserWithKey(trx, input, passwordHash, apiKey, nowIso()));
+    id = await db.transaction().execute(async (trx) => {
+      const created = await insertUserWithKey(trx, input, passwordHash, apiKey, nowIso());
+      await recordEvent(trx, actor, {
+        type: 'user.created',
+        target_type: 'user',
+        target_id: created,
+        data: { username: input.username, role: input.role ?? 'annotator', workspaces: input.workspaces ?? [] },
+      });
+      return created;
+    });
   } catch (error) {
     if (isUniqueViolation(error)) throw await conflictOf(db, input.username, apiKey);
     throw error;
@@ -219,6 +229,16 @@ export async function updateUser(database: Database, actor: Actor, id: string, c
     await updateUserRow(trx, current.id, row);
     const roleChanged = changes.role !== undefined && changes.role !== current.role;
     if (roleChanged || disabled || passwordHash !== undefined) await deleteSessionsOfUser(trx, current.id);
+    const target = { target_type: 'user' as const, target_id: current.id };
+    const changed = Object.keys(changes).filter((key) => changes[key as keyof UserChanges] !== undefined);
+    await recordEvent(trx, actor, { type: 'user.updated', ...target, data: { username: current.username, changed } });
+    if (roleChanged) {
+      await recordEvent(trx, actor, { type: 'user.role_changed', ...target, data: { username: current.username, from: current.role, to: changes.role } });
+    }
+    if (disabled) await recordEvent(trx, actor, { type: 'user.disabled', ...target, data: { username: current.username } });
+    if (passwordHash !== undefined) {
+      await recordEvent(trx, actor, { type: 'user.password_changed', ...target, data: { username: current.username, reset_by_admin: true } });
+    }
   });
   // Deleted by a concurrent request after our update: it is gone all the same.
   const updated = await findUserById(db, id.toLowerCase());
@@ -236,6 +256,7 @@ export async function deleteUser(database: Database, actor: Actor, id: string): 
     // Memberships, keys and sessions go with it (ON DELETE CASCADE). Zero rows: another request
     // deleted it between our read and our delete.
     if (!(await deleteUserRow(trx, row.id))) throw fail.notFound('User', id);
+    await recordEvent(trx, actor, { type: 'user.deleted', target_type: 'user', target_id: row.id, data: { username: row.username } });
     return user;
   });
 }

@@ -17,6 +17,7 @@ import {
 } from '../db/repos/workspaces.js';
 import { isUuid, newId } from '../lib/ids.js';
 import { nowIso } from '../lib/time.js';
+import { recordEvent, type AuditEvent } from './audit.js';
 import { DomainError, fail } from './errors.js';
 import { authorize, can, type Actor } from './policies.js';
 import type { ListOptions, Page } from './users.js';
@@ -42,7 +43,10 @@ export async function createWorkspace(database: Database, actor: Actor, name: st
   const now = nowIso();
   const row = { id: newId(), name, inserted_at: now, updated_at: now };
   try {
-    await insertWorkspace(database.db, row);
+    await database.db.transaction().execute(async (trx) => {
+      await insertWorkspace(trx, row);
+      await recordEvent(trx, actor, { type: 'workspace.created', target_type: 'workspace', target_id: row.id, data: { name } });
+    });
   } catch (error) {
     if (isUniqueViolation(error)) throw fail.alreadyExists('Workspace', name);
     throw error;
@@ -80,6 +84,7 @@ export async function deleteWorkspace(database: Database, actor: Actor, id: stri
     const workspace = await requireWorkspace(trx, id);
     // Memberships go with it (ON DELETE CASCADE). Zero rows: a concurrent delete won.
     if (!(await deleteWorkspaceRow(trx, workspace.id))) throw fail.notFound('Workspace', id);
+    await recordEvent(trx, actor, { type: 'workspace.deleted', target_type: 'workspace', target_id: workspace.id, data: { name: workspace.name } });
     return workspace;
   });
 }
@@ -108,7 +113,10 @@ export async function addMember(database: Database, actor: Actor, workspaceId: s
   const workspace = await requireWorkspace(db, workspaceId);
   const user = await requireUserRow(db, userId);
   try {
-    await insertMemberships(db, user.id, [workspace.id]);
+    await db.transaction().execute(async (trx) => {
+      await insertMemberships(trx, user.id, [workspace.id]);
+      await recordEvent(trx, actor, membershipEvent('membership.added', user, workspace));
+    });
   } catch (error) {
     if (isForeignKeyViolation(error)) {
       // The workspace or the user was deleted while we were adding the membership.
@@ -130,11 +138,20 @@ export async function removeMember(database: Database, actor: Actor, workspaceId
   const { db } = database;
   const workspace = await requireWorkspace(db, workspaceId);
   const user = await requireUserRow(db, userId);
-  if (!(await deleteMembership(db, user.id, workspace.id))) {
+  const removed = await db.transaction().execute(async (trx) => {
+    if (!(await deleteMembership(trx, user.id, workspace.id))) return false;
+    await recordEvent(trx, actor, membershipEvent('membership.removed', user, workspace));
+    return true;
+  });
+  if (!removed) {
     throw new DomainError('not_found', 'membership_not_found', `User '${user.username}' is not a member of workspace '${workspace.name}'.`, {
       user: user.username,
       workspace: workspace.name,
     });
   }
   return toUser(db, user);
+}
+
+function membershipEvent(type: 'membership.added' | 'membership.removed', user: { id: string; username: string }, workspace: Workspace): AuditEvent {
+  return { type, target_type: 'user', target_id: user.id, data: { username: user.username, workspace: workspace.name, workspace_id: workspace.id } };
 }

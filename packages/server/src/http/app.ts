@@ -13,7 +13,8 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/connect.js';
 import { authenticate } from './auth.js';
 import { problem, sendProblem, toProblem } from './problems.js';
-import { ProblemSchema, UserSchema, WorkspaceSchema } from './schemas.js';
+import { ApiKeySchema, ProblemSchema, UserSchema, WorkspaceSchema } from './schemas.js';
+import { registerCredentialRoutes } from './routes/credentials.js';
 import { registerInfoRoutes } from './routes/info.js';
 import { registerSecurityRoutes } from './routes/security.js';
 import { registerUserRoutes } from './routes/users.js';
@@ -24,7 +25,7 @@ export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerRespo
 
 export interface AppDeps {
   database: Database;
-  config: Pick<Config, 'tokenExpirationMinutes' | 'logLevel'>;
+  config: Pick<Config, 'tokenExpirationMinutes' | 'logLevel' | 'apiKeyRotationGraceSeconds'>;
   version: string;
   /** where the request log goes (default: stdout) */
   logStream?: NodeJS.WritableStream;
@@ -39,7 +40,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 // before the handler sees them (unknown fields are ignored, and internal ones cannot be smuggled in).
 const bodyAjv = new Ajv({ coerceTypes: false, useDefaults: true, allErrors: true, strict: false, removeAdditional: 'all' });
 const paramAjv = new Ajv({ coerceTypes: 'array', useDefaults: true, allErrors: true, strict: false });
-for (const schema of [UserSchema, WorkspaceSchema, ProblemSchema]) {
+for (const schema of [UserSchema, WorkspaceSchema, ProblemSchema, ApiKeySchema]) {
   bodyAjv.addSchema(schema);
   paramAjv.addSchema(schema);
 }
@@ -82,7 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : paramAjv).compile(schema));
-  for (const schema of [UserSchema, WorkspaceSchema, ProblemSchema]) app.addSchema(schema);
+  for (const schema of [UserSchema, WorkspaceSchema, ProblemSchema, ApiKeySchema]) app.addSchema(schema);
 
   app.decorateRequest('auth', null);
 
@@ -116,7 +117,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     const route = request.routeOptions;
     // Public routes, the docs, and unknown paths (which answer 404 whoever asks) need no credentials.
     if (route.url === undefined || route.config.auth === false || route.url.startsWith('/api/docs')) return;
-    request.auth = await authenticate(deps.database, request);
+    const auth = await authenticate(deps.database, request);
+    // The actor carries where the request came from, for the audit log (a copy: `auth` may be cached).
+    request.auth = { ...auth, actor: { ...auth.actor, ip: request.ip, requestId: String(request.id) } };
   });
 
   app.addHook('onResponse', async (request, reply) => {
@@ -154,6 +157,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerMeRoutes(app, deps);
   registerUserRoutes(app, deps);
   registerWorkspaceRoutes(app, deps);
+  registerCredentialRoutes(app, deps);
 
   app.get('/api/openapi.json', { config: { auth: false }, schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -10,6 +10,7 @@ const STATUS_OF_KIND: Record<ErrorKind, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  too_many_requests: 429,
 };
 
 const TITLES: Record<number, string> = {
@@ -62,6 +63,7 @@ export function problem(
 
 export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
   if (body.status === 401) reply.header('www-authenticate', 'Bearer');
+  if (body.status === 429 && typeof body.params.retry_after === 'number') reply.header('retry-after', String(body.params.retry_after));
   // Also set here for errors raised before the request hooks ran (bad URLs).
   reply.header('x-request-id', body.request_id);
   return reply.code(body.status).type('application/problem+json').send(body);

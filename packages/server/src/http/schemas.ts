@@ -53,6 +53,7 @@ export const Ref = {
   User: Type.Ref('User'),
   Workspace: Type.Ref('Workspace'),
   Problem: Type.Ref('Problem'),
+  ApiKey: Type.Ref('ApiKey'),
 };
 
 /** Error responses every authenticated route can give, for the OpenAPI document. */
@@ -96,3 +97,47 @@ export const LoginBody = Type.Object({
 });
 
 export const TokenResponse = Type.Object({ access_token: Type.String(), token_type: Type.Literal('bearer') });
+
+const NullableTime = Type.Union([Timestamp, Type.Null()]);
+
+export const ApiKeySchema = Type.Object(
+  {
+    id: Uuid,
+    name: Type.String(),
+    preview: Type.String({ description: 'a masked preview, e.g. argilla_Ab12…xY9z' }),
+    created_at: Timestamp,
+    last_used_at: Type.Union([Timestamp, Type.Null()], { description: 'updated at most once a minute' }),
+    expires_at: NullableTime,
+  },
+  { $id: 'ApiKey' },
+);
+
+export const CreatedApiKeySchema = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  preview: Type.String(),
+  created_at: Timestamp,
+  last_used_at: NullableTime,
+  expires_at: NullableTime,
+  api_key: Type.String({ description: 'the secret, shown in this response only' }),
+});
+
+export const NewApiKeyBody = Type.Object({
+  name: Type.String({ description: '1 to 100 characters' }),
+  expires_at: Type.Optional(Type.Union([Type.String({ description: 'ISO-8601 time in the future' }), Type.Null()])),
+});
+
+export const ChangePasswordBody = Type.Object({ current_password: Type.String(), new_password: Type.String({ description: '8 to 100 characters' }) });
+
+export const AuditEventSchema = Type.Object({
+  id: Uuid,
+  type: Type.String(),
+  actor_id: Type.Union([Type.String(), Type.Null()]),
+  actor_username: Type.Union([Type.String(), Type.Null()]),
+  target_type: Type.Union([Type.String(), Type.Null()]),
+  target_id: Type.Union([Type.String(), Type.Null()]),
+  ip: Type.Union([Type.String(), Type.Null()]),
+  request_id: Type.Union([Type.String(), Type.Null()]),
+  data: Type.Record(Type.String(), Type.Unknown()),
+  created_at: Timestamp,
+});

@@ -47,3 +47,9 @@ export function quote(value: unknown): string {
   if (typeof value === 'boolean') return value ? 'True' : 'False';
   return `'${String(value)}'`;
 }
+
+/** Rows as aligned columns (the first row is the header). */
+export function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+}

@@ -5,7 +5,7 @@ import { isDomainError } from '../domain/errors.js';
 import { SYSTEM } from '../domain/policies.js';
 import { createUser, deleteUser, getUserByUsername, listUsers, updateUser, type NewUser, type UserChanges } from '../domain/users.js';
 import type { User } from '../domain/views.js';
-import { quote, type Io } from './io.js';
+import { quote, table, type Io } from './io.js';
 
 function printUser(io: Io, heading: string, user: User, apiKey: string | null): void {
   io.out(heading);
@@ -46,11 +46,6 @@ export async function createDefaultUserTask(
   if (options.quiet) return;
   printUser(io, 'User with default credentials successfully created:', outcome.user, outcome.apiKey);
   io.out('Change the default password and API key before exposing the server to anyone else.');
-}
-
-function table(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
 }
 
 export async function listUsersTask(

@@ -74,7 +74,7 @@ export async function migrateUsersTask(database: Database, options: MigrateOptio
   const entries = parseUsersFile(text);
   io.out(`Starting users migration process using file '${path}'`);
   if (options.dryRun) io.out('Dry run: nothing will be written.');
-  const plan = await importUsers(database, entries, { update: options.update, dryRun: options.dryRun });
+  const plan = await importUsers(database, SYSTEM, entries, { update: options.update, dryRun: options.dryRun, source: path });
   const verb = options.dryRun
     ? { create: 'Would create', update: 'Would update', skip: 'Would skip' }
     : { create: 'Migrating', update: 'Updating', skip: 'Skipping' };

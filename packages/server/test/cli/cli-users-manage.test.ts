@@ -192,11 +192,12 @@ for (const backend of backends()) {
     let target: Target;
     let userId: string;
     let rootSession: string;
+    let hurraKey: string;
 
     before(async () => {
       target = await migratedTarget(backend);
       await createUser(target, 'root', { role: 'admin' });
-      await createUser(target, 'hurra', { firstName: 'Hulio', password: 'old-password', extra: ['--last-name', 'Ramos', '--email', 'h@example.com'] });
+      hurraKey = await createUser(target, 'hurra', { firstName: 'Hulio', password: 'old-password', extra: ['--last-name', 'Ramos', '--email', 'h@example.com'] });
       userId = (await userByName(target, 'hurra'))!.id;
       rootSession = await insertSession(target, (await userByName(target, 'root'))!.id);
     });
@@ -209,6 +210,8 @@ for (const backend of backends()) {
       assert.equal(fields.get('first_name'), "'Julio'");
       assert.equal(fields.get('last_name'), "'Ruiz'");
       assert.equal(fields.get('username'), "'hurra'");
+      assert.ok(!result.stdout.includes(hurraKey), 'the API key is shown in full only when created');
+      assert.ok(fields.has('api_key'), 'a masked preview stands in for it');
       const after = (await userByName(target, 'hurra'))!;
       assert.equal(after.first_name, 'Julio');
       assert.equal(after.last_name, 'Ruiz');

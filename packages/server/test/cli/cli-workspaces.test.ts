@@ -121,6 +121,19 @@ for (const backend of backends()) {
       assert.deepEqual(await snapshot(target), before);
     });
 
+    it('the same create or add-user twice at the same moment: one succeeds, the other is refused', async () => {
+      const creates = await Promise.all([1, 2].map(() => cli(target, 'workspaces', 'create', 'contested')));
+      assert.deepEqual(creates.map((r) => r.code).sort(), [0, 1], creates.map((r) => r.stdout + r.stderr).join('\n'));
+      assertFailed(creates.find((r) => r.code === 1)!, /already exists/);
+      const adds = await Promise.all([1, 2].map(() => cli(target, 'workspaces', 'add-user', 'contested', 'ann')));
+      assert.deepEqual(adds.map((r) => r.code).sort(), [0, 1], adds.map((r) => r.stdout + r.stderr).join('\n'));
+      assertFailed(adds.find((r) => r.code === 1)!, /already a member/);
+      const contested = (await workspaceByName(target, 'contested'))!;
+      const rows = await withDb(target, (db) => db.selectFrom('memberships').selectAll().where('workspace_id', '=', contested.id).execute());
+      assert.equal(rows.length, 1);
+      assertExit(await cli(target, 'workspaces', 'delete', 'contested'), 0);
+    });
+
     it('delete removes the workspace and its memberships; users and other workspaces stay', async () => {
       const bob = (await userByName(target, 'bob'))!;
       assertExit(await cli(target, 'workspaces', 'add-user', 'beta', 'bob'), 0);

@@ -82,3 +82,23 @@ export async function deleteSession(db: Db, tokenDigest: string): Promise<boolea
 export async function deleteSessionsOfUser(db: Db, userId: string): Promise<void> {
   await db.deleteFrom('login_sessions').where('user_id', '=', userId).execute();
 }
+
+/** A user's keys that are not revoked (expired ones included: they show when they stopped), oldest first. */
+export function listKeysOfUser(db: Db, userId: string): Promise<ApiKeyRow[]> {
+  return db
+    .selectFrom('api_keys')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+export function findKeyOfUser(db: Db, userId: string, keyId: string): Promise<ApiKeyRow | undefined> {
+  return db.selectFrom('api_keys').selectAll().where('user_id', '=', userId).where('id', '=', keyId).where('revoked_at', 'is', null).executeTakeFirst();
+}
+
+export async function updateKey(db: Db, keyId: string, changes: Partial<ApiKeyRow>): Promise<void> {
+  await db.updateTable('api_keys').set(changes).where('id', '=', keyId).execute();
+}

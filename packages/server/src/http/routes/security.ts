@@ -25,12 +25,12 @@ function registerLoginRoute(app: App, { database, config }: AppDeps): void {
         security: [],
         consumes: ['application/x-www-form-urlencoded', 'application/json'],
         body: LoginBody,
-        response: { 200: TokenResponse, ...problems() },
+        response: { 200: TokenResponse, 429: Ref.Problem, ...problems() },
       },
     },
     async (request) => {
       const { username, password } = request.body;
-      const result = await login(database, username, password, config.tokenExpirationMinutes);
+      const result = await login(database, username, password, config.tokenExpirationMinutes, { ip: request.ip, requestId: String(request.id) });
       return { access_token: result.token, token_type: 'bearer' as const };
     },
   );
@@ -51,7 +51,7 @@ function registerLogoutRoute(app: App, { database }: AppDeps): void {
       if (auth.via !== 'token') {
         throw fail.badRequest('not_a_login_token', 'Logout ends a login token; this request was authenticated with an API key.');
       }
-      await logout(database, auth.secret);
+      await logout(database, auth);
       return { detail: 'Logged out.' };
     },
   );

@@ -1,0 +1,130 @@
+// The client's wire types (src/generated/api.ts) are generated from the server's OpenAPI document
+// by scripts/generate-types.ts. This suite regenerates them from a real server and fails when the
+// committed file no longer matches, so the client cannot drift from the server unnoticed.
+// ARGILLA_UPDATE_CLIENT_TYPES=1 npm test -- packages/client/test/types-drift.test.ts rewrites the file.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { generateTypes, schemaToType } from '../scripts/generate-types.js';
+import { backends, startTestServer, type TestServer } from './support.js';
+
+const generatedFile = fileURLToPath(new URL('../src/generated/api.ts', import.meta.url));
+
+/** The text without comments and blank lines: what the types are, not how they are described. */
+function typesOnly(source: string): string {
+  return source
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .split('\n')
+    .filter((line) => !/^\s*\/\//.test(line) && line.trim() !== '')
+    .join('\n');
+}
+
+/** The first differing line of two texts with a little context, or undefined when they are equal. */
+function firstDifference(committed: string, expected: string): string | undefined {
+  if (committed === expected) return undefined;
+  const [a, b] = [committed.split('\n'), expected.split('\n')];
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  const context = (lines: string[]) => lines.slice(Math.max(0, i - 3), i + 4).join('\n');
+  return `first difference at type line ${i + 1}:\n--- committed\n${context(a)}\n+++ from the server\n${context(b)}`;
+}
+
+// The OpenAPI document does not depend on the database: one backend is enough.
+const backend = backends()[0]!;
+
+describe(`client: generated types match the server's OpenAPI document (${backend.name})`, () => {
+  let server: TestServer;
+  let document: unknown;
+  before(async () => {
+    server = await startTestServer(backend);
+    const response = await fetch(`${server.url}/api/openapi.json`);
+    assert.equal(response.status, 200);
+    document = await response.json();
+  });
+  after(() => server.close());
+
+  it('src/generated/api.ts is what scripts/generate-types.ts makes of /api/openapi.json', (t) => {
+    const expected = generateTypes(document);
+    const committed = readFileSync(generatedFile, 'utf8');
+    if (process.env.ARGILLA_UPDATE_CLIENT_TYPES === '1' && committed !== expected) {
+      writeFileSync(generatedFile, expected);
+      t.diagnostic(`rewrote ${generatedFile}`);
+      return;
+    }
+    const hint = 'the server API changed: run `ARGILLA_UPDATE_CLIENT_TYPES=1 npm test -- packages/client/test/types-drift.test.ts` (or `npm run generate-types -w packages/client -- --url <server>`), rebuild the client and fix what no longer compiles';
+    const difference = firstDifference(typesOnly(committed), typesOnly(expected));
+    if (difference !== undefined) assert.fail(`${hint}\n${difference}`);
+    // Only descriptions differ: not a drift of the contract, but worth regenerating.
+    if (committed !== expected) t.diagnostic(`doc comments in ${generatedFile} are out of date; regenerate it`);
+  });
+
+  it('every operation the client calls is in the document, with the method the client uses', () => {
+    const paths = (document as { paths: Record<string, Record<string, unknown>> }).paths;
+    const used = [
+      'GET /api/me',
+      'GET /api/users',
+      'POST /api/users',
+      'GET /api/users/{id}',
+      'PATCH /api/users/{id}',
+      'DELETE /api/users/{id}',
+      'GET /api/workspaces',
+      'POST /api/workspaces',
+      'GET /api/workspaces/{id}',
+      'DELETE /api/workspaces/{id}',
+      'GET /api/workspaces/{id}/users',
+      'POST /api/workspaces/{id}/users/{user_id}',
+      'DELETE /api/workspaces/{id}/users/{user_id}',
+      'POST /api/security/token',
+      'POST /api/security/logout',
+    ];
+    for (const key of used) {
+      const [method, path] = key.split(' ') as [string, string];
+      assert.ok(paths[path]?.[method.toLowerCase()], `${key} is missing from /api/openapi.json`);
+    }
+  });
+});
+
+describe('client: the type generator', () => {
+  it('translates the JSON Schema constructs the server emits', () => {
+    assert.equal(schemaToType({ type: 'string' }), 'string');
+    assert.equal(schemaToType({ type: 'integer' }), 'number');
+    assert.equal(schemaToType({ type: ['string', 'null'] }), 'string | null');
+    assert.equal(schemaToType({ anyOf: [{ type: 'string', enum: ['a'] }, { const: 'b' }] }), '"a" | "b"');
+    assert.equal(schemaToType({ $ref: '#/components/schemas/User' }), 'User');
+    assert.equal(schemaToType({ type: 'array', items: { $ref: '#/components/schemas/User' } }), 'User[]');
+    assert.equal(schemaToType({ type: 'array', items: { anyOf: [{ type: 'string' }, { type: 'null' }] } }), 'Array<string | null>');
+    assert.equal(schemaToType({ type: 'object', additionalProperties: {} }), 'Record<string, unknown>');
+    assert.equal(schemaToType({ not: {} }), 'unknown');
+    assert.equal(
+      schemaToType({ type: 'object', required: ['a-b'], properties: { 'a-b': { type: 'boolean', description: 'dash' }, c: { type: 'number' } } }),
+      '{\n  /** dash */\n  "a-b": boolean;\n  c?: number;\n}',
+    );
+  });
+
+  it('makes one Operations entry per route, sorted, with path, query, body, content types, answer and errors', () => {
+    const text = generateTypes({
+      openapi: '3.1.0',
+      components: { schemas: { Thing: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } } },
+      paths: {
+        '/api/things/{id}': {
+          put: {
+            summary: 'Replace a thing',
+            parameters: [
+              { in: 'path', name: 'id', required: true, schema: { type: 'string' } },
+              { in: 'query', name: 'dry', required: false, schema: { type: 'boolean' } },
+            ],
+            requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } } },
+            responses: { '200': { content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } } }, '404': {} },
+          },
+        },
+        '/api/a': { get: { responses: { '200': { content: { 'application/json': { schema: { type: 'array', items: { type: 'string' } } } } } } } },
+      },
+    });
+    assert.match(text, /export interface Thing \{\n {2}id: string;\n\}/);
+    assert.ok(text.indexOf('"GET /api/a"') < text.indexOf('"PUT /api/things/{id}"'), 'sorted by path');
+    assert.match(text, /\/\*\* Replace a thing \*\/\n {2}"PUT \/api\/things\/\{id\}": \{\n {4}path: \{\n {6}id: string;\n {4}\};\n {4}query: \{\n {6}dry\?: boolean;\n {4}\};\n {4}body: Thing;\n {4}contentTypes: "application\/json";\n {4}response: Thing;\n {4}errors: 404;\n/);
+    assert.match(text, /"GET \/api\/a": \{\n {4}path: never;\n {4}query: never;\n {4}body: never;\n {4}contentTypes: never;\n {4}response: string\[\];\n {4}errors: never;/);
+    assert.equal(generateTypes(JSON.parse(JSON.stringify({ paths: {} }))), generateTypes({ paths: {} }), 'deterministic');
+  });
+});

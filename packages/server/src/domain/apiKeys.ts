@@ -1,0 +1,181 @@
+// API keys and passwords over their lifetime: several keys per user, each named, optionally
+// expiring, revocable and rotatable; password changes that end the user's login sessions.
+import type { Database } from '../db/connect.js';
+import type { ApiKeyRow, Db } from '../db/schema.js';
+import { deleteSessionsOfUser, findKeyOfUser, insertApiKey, listKeysOfUser, updateKey } from '../db/repos/credentials.js';
+import { findUserById, updateUserRow } from '../db/repos/users.js';
+import { isUuid, newId } from '../lib/ids.js';
+import { hashPassword, verifyPassword } from '../lib/passwords.js';
+import { digestSecret, generateApiKey, previewSecret } from '../lib/secrets.js';
+import { nowIso } from '../lib/time.js';
+import { recordEvent } from './audit.js';
+import { fail } from './errors.js';
+import { can, type Actor } from './policies.js';
+import { check, rules } from './validation.js';
+import { toUser, type User } from './views.js';
+
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  preview: string;
+  created_at: string;
+  last_used_at: string | null;
+  expires_at: string | null;
+}
+
+function view(row: ApiKeyRow): ApiKeyView {
+  return {
+    id: row.id,
+    name: row.name,
+    preview: row.preview,
+    created_at: row.created_at,
+    last_used_at: row.last_used_at,
+    expires_at: row.expires_at,
+  };
+}
+
+/** A user manages its own keys; admins anyone's. Unknown users are 404 (after the role check). */
+async function requireKeyOwner(db: Db, actor: Actor, userId: string) {
+  const self = actor.kind === 'user' && actor.id === userId.toLowerCase();
+  if (!self && !can(actor, 'users.manage')) throw fail.forbidden("manage another user's API keys");
+  const user = isUuid(userId) ? await findUserById(db, userId.toLowerCase()) : undefined;
+  if (!user) throw fail.notFound('User', userId);
+  return user;
+}
+
+export async function listApiKeys(database: Database, actor: Actor, userId: string): Promise<ApiKeyView[]> {
+  const user = await requireKeyOwner(database.db, actor, userId);
+  return (await listKeysOfUser(database.db, user.id)).map(view);
+}
+
+export interface NewKey {
+  name: string;
+  expires_at?: string | null;
+}
+
+function checkKeyInput(input: NewKey): string | null {
+  const errors: Array<{ field: string; message: string }> = [];
+  if (typeof input.name !== 'string' || input.name.trim().length === 0) errors.push({ field: 'name', message: 'must not be empty' });
+  else if (input.name.trim().length > 100) errors.push({ field: 'name', message: 'at most 100 characters' });
+  let expires: string | null = null;
+  if (input.expires_at !== undefined && input.expires_at !== null) {
+    const time = Date.parse(input.expires_at);
+    if (Number.isNaN(time)) errors.push({ field: 'expires_at', message: 'must be an ISO-8601 time, e.g. 2027-01-31T00:00:00Z' });
+    else if (time <= Date.now()) errors.push({ field: 'expires_at', message: 'must be in the future' });
+    else expires = new Date(time).toISOString().replace('Z', '000Z');
+  }
+  if (errors.length) throw fail.validation(errors);
+  return expires;
+}
+
+function newKeyRow(userId: string, name: string, secret: string, expiresAt: string | null): ApiKeyRow {
+  return {
+    id: newId(),
+    user_id: userId,
+    name,
+    digest: digestSecret(secret),
+    preview: previewSecret(secret),
+    created_at: nowIso(),
+    last_used_at: null,
+    expires_at: expiresAt,
+    revoked_at: null,
+  };
+}
+
+export interface CreatedKey {
+  key: ApiKeyView;
+  /** the secret, shown this once */
+  apiKey: string;
+}
+
+export async function createApiKey(database: Database, actor: Actor, userId: string, input: NewKey): Promise<CreatedKey> {
+  const expiresAt = checkKeyInput(input);
+  return database.db.transaction().execute(async (trx) => {
+    const user = await requireKeyOwner(trx, actor, userId);
+    const secret = generateApiKey();
+    const row = newKeyRow(user.id, input.name.trim(), secret, expiresAt);
+    await insertApiKey(trx, row);
+    await recordEvent(trx, actor, {
+      type: 'api_key.created',
+      target_type: 'api_key',
+      target_id: row.id,
+      data: { user_id: user.id, username: user.username, name: row.name, preview: row.preview, expires_at: expiresAt },
+    });
+    return { key: view(row), apiKey: secret };
+  });
+}
+
+async function requireKey(trx: Db, userId: string, keyId: string): Promise<ApiKeyRow> {
+  const key = isUuid(keyId) ? await findKeyOfUser(trx, userId, keyId.toLowerCase()) : undefined;
+  if (!key) throw fail.notFound('API key', keyId);
+  return key;
+}
+
+export async function revokeApiKey(database: Database, actor: Actor, userId: string, keyId: string): Promise<ApiKeyView> {
+  return database.db.transaction().execute(async (trx) => {
+    const user = await requireKeyOwner(trx, actor, userId);
+    const key = await requireKey(trx, user.id, keyId);
+    const now = nowIso();
+    await updateKey(trx, key.id, { revoked_at: now });
+    await recordEvent(trx, actor, {
+      type: 'api_key.revoked',
+      target_type: 'api_key',
+      target_id: key.id,
+      data: { user_id: user.id, username: user.username, name: key.name, preview: key.preview },
+    });
+    return view(key);
+  });
+}
+
+/**
+ * A new secret under the same name and expiry; the old key keeps working for `graceSeconds`
+ * (so running clients can switch over), then stops.
+ */
+export async function rotateApiKey(
+  database: Database,
+  actor: Actor,
+  userId: string,
+  keyId: string,
+  graceSeconds: number,
+): Promise<CreatedKey> {
+  return database.db.transaction().execute(async (trx) => {
+    const user = await requireKeyOwner(trx, actor, userId);
+    const old = await requireKey(trx, user.id, keyId);
+    const graceEnd = new Date(Date.now() + graceSeconds * 1000).toISOString().replace('Z', '000Z');
+    const oldExpiry = old.expires_at !== null && old.expires_at < graceEnd ? old.expires_at : graceEnd;
+    await updateKey(trx, old.id, { expires_at: oldExpiry });
+    const secret = generateApiKey();
+    const row = newKeyRow(user.id, old.name, secret, old.expires_at);
+    await insertApiKey(trx, row);
+    await recordEvent(trx, actor, {
+      type: 'api_key.rotated',
+      target_type: 'api_key',
+      target_id: row.id,
+      data: { user_id: user.id, username: user.username, name: row.name, replaces: old.id, old_key_expires_at: oldExpiry, preview: row.preview },
+    });
+    return { key: view(row), apiKey: secret };
+  });
+}
+
+/** The caller changes its own password, proving it knows the current one; ends its login sessions. */
+export async function changeOwnPassword(
+  database: Database,
+  actor: Actor,
+  input: { current_password: string; new_password: string },
+): Promise<User> {
+  if (actor.kind !== 'user') throw fail.forbidden('change a password without being signed in');
+  check([['new_password', rules.password, input.new_password]]);
+  const { db } = database;
+  const user = await findUserById(db, actor.id);
+  if (!user) throw fail.unauthorized();
+  if (!(await verifyPassword(input.current_password ?? '', user.password_hash)).ok) {
+    throw fail.validation([{ field: 'current_password', message: 'is not your current password' }]);
+  }
+  const hash = await hashPassword(input.new_password);
+  await db.transaction().execute(async (trx) => {
+    await updateUserRow(trx, user.id, { password_hash: hash, updated_at: nowIso() });
+    await deleteSessionsOfUser(trx, user.id);
+    await recordEvent(trx, actor, { type: 'user.password_changed', target_type: 'user', target_id: user.id, data: { username: user.username } });
+  });
+  return toUser(db, (await findUserById(db, user.id))!);
+}

@@ -1,0 +1,119 @@
+// Security events: who did what to whom, from where, and which fields changed (never a secret).
+import type { Database } from '../db/connect.js';
+import type { Db } from '../db/schema.js';
+import { insertAuditEvent, listAuditRows } from '../db/repos/audit.js';
+import { newId } from '../lib/ids.js';
+import { nowIso } from '../lib/time.js';
+import { fail } from './errors.js';
+import { authorize, type Actor, type Origin } from './policies.js';
+
+export const AUDIT_TYPES = [
+  'auth.login.succeeded',
+  'auth.login.failed',
+  'auth.logout',
+  'user.created',
+  'user.updated',
+  'user.disabled',
+  'user.deleted',
+  'user.role_changed',
+  'user.password_changed',
+  'api_key.created',
+  'api_key.rotated',
+  'api_key.revoked',
+  'workspace.created',
+  'workspace.deleted',
+  'membership.added',
+  'membership.removed',
+  'users.migrated',
+] as const;
+export type AuditType = (typeof AUDIT_TYPES)[number];
+
+export interface AuditEvent {
+  type: AuditType;
+  target_type?: 'user' | 'workspace' | 'api_key';
+  target_id?: string | null;
+  data?: Record<string, unknown>;
+}
+
+/** Keys that must never reach the log, whatever a caller passes in `data`. */
+const SECRET_KEYS = /password|secret|token|api_key$|apikey|hash/i;
+
+function scrub(data: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(data).filter(([key]) => !SECRET_KEYS.test(key)));
+}
+
+/** Appends one event, inside the caller's transaction when it has one. `actor` null: anonymous. */
+export async function recordEvent(db: Db, actor: Actor | null, event: AuditEvent, origin: Origin = {}): Promise<void> {
+  await insertAuditEvent(db, {
+    id: newId(),
+    type: event.type,
+    actor_id: actor?.kind === 'user' ? actor.id : null,
+    actor_username: actor?.kind === 'user' ? actor.username : actor?.kind === 'system' ? 'system' : null,
+    target_type: event.target_type ?? null,
+    target_id: event.target_id ?? null,
+    ip: actor?.ip ?? origin.ip ?? null,
+    request_id: actor?.requestId ?? origin.requestId ?? null,
+    data: JSON.stringify(scrub(event.data ?? {})),
+    created_at: nowIso(),
+  });
+}
+
+export interface AuditItem {
+  id: string;
+  type: string;
+  actor_id: string | null;
+  actor_username: string | null;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
+  request_id: string | null;
+  data: Record<string, unknown>;
+  created_at: string;
+}
+
+export interface AuditQuery {
+  actor?: string;
+  target?: string;
+  type?: string;
+  since?: string;
+  until?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+function decodeCursor(cursor: string): { created_at: string; id: string } {
+  try {
+    const [created_at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    if (typeof created_at === 'string' && typeof id === 'string') return { created_at, id };
+  } catch {
+    // fall through
+  }
+  throw fail.validation([{ field: 'cursor', message: 'not a cursor from a previous page' }]);
+}
+
+function checkTime(field: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) throw fail.validation([{ field, message: 'must be an ISO-8601 time, e.g. 2026-01-31T12:00:00Z' }]);
+  return new Date(time).toISOString().replace('Z', '000Z');
+}
+
+/** Events newest first, a page at a time; `next_cursor` is null on the last page. */
+export async function listAuditEvents(
+  database: Database,
+  actor: Actor,
+  query: AuditQuery,
+): Promise<{ items: AuditItem[]; next_cursor: string | null }> {
+  const since = checkTime('since', query.since);
+  const until = checkTime('until', query.until);
+  const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+  authorize(actor, 'users.manage', 'read the audit log');
+  const limit = Math.min(query.limit ?? 100, 1000);
+  const rows = await listAuditRows(database.db, { ...query, since, until, after }, limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((row) => ({ ...row, data: JSON.parse(row.data) as Record<string, unknown> })),
+    next_cursor: rows.length > limit && last ? Buffer.from(JSON.stringify([last.created_at, last.id])).toString('base64url') : null,
+  };
+}
