@@ -4,7 +4,7 @@
 //   ARGILLA_TEST_REQUIRE_POSTGRES=1             fail instead of skipping when PostgreSQL is unavailable
 //   npm test -- <file or folder ...>            run only those test files
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startCluster } from './pg.mjs';
 
@@ -53,7 +53,8 @@ console.log(postgresNote);
 
 const outDir = join(root, 'test-results');
 mkdirSync(outDir, { recursive: true });
-const tapFile = join(outDir, 'results.tap');
+// One file per run, so that runs side by side do not read each other's results.
+const tapFile = join(outDir, `results-${process.pid}.tap`);
 const result = spawnSync(
   process.execPath,
   [
@@ -71,6 +72,7 @@ const result = spawnSync(
 cluster?.stop();
 
 const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
+rmSync(tapFile, { force: true });
 const count = (name) => Number(new RegExp(`^# ${name} (\\d+)`, 'm').exec(tap)?.[1] ?? 0);
 const [tests, pass, fail] = [count('tests'), count('pass'), count('fail')];
 console.log(`\n${tests} tests, ${pass} passed, ${fail} failed, in ${files.length} files. ${postgresNote}`);

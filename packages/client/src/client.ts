@@ -19,7 +19,7 @@ import type {
 export const NAME_PATTERN = /^(?![-_])[a-z0-9_-]+$/;
 
 /** The header that tells the server which workspace dataset calls are about. */
-const WORKSPACE_HEADER = 'X-Argilla-Workspace';
+const WORKSPACE_HEADER = 'x-argilla-workspace';
 /** The server's largest page. */
 const MAX_PAGE = 1000;
 
@@ -82,7 +82,8 @@ export class Argilla {
     if (options.apiKey === null) this.#apiKey = undefined;
     else this.#apiKey = options.apiKey ?? (options.token === undefined ? (nonEmpty(env.ARGILLA_API_KEY) ?? 'argilla.apikey') : undefined);
     this.#requestedWorkspace = options.workspace ?? nonEmpty(env.ARGILLA_WORKSPACE);
-    this.#headers = { ...options.headers };
+    // Lower-cased, so that the client's own headers replace a caller's rather than doubling them.
+    this.#headers = Object.fromEntries(Object.entries(options.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
     const fetchImpl = options.fetch ?? globalThis.fetch;
     if (typeof fetchImpl !== 'function') throw new ArgillaError('No fetch implementation: pass options.fetch.', 'no_fetch');
     this.#transport = {

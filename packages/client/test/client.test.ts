@@ -95,6 +95,10 @@ describe('client: defaults without a server', () => {
     await withToken.request('GET /api/_info');
     assert.equal(seen[3]!.get('x-argilla-api-key'), null, 'a token replaces the default key');
     assert.equal(seen[3]!.get('authorization'), 'Bearer tok');
+    const clash = new Argilla({ apiKey: 'the-key', fetch: fake, headers: { 'X-Argilla-Api-Key': 'from-headers', Accept: 'text/plain' } });
+    await clash.request('GET /api/_info');
+    assert.equal(seen[4]!.get('x-argilla-api-key'), 'the-key', "the client's credentials replace a header of the same name");
+    assert.equal(seen[4]!.get('accept'), 'text/plain', 'other headers are the caller\'s to set');
   });
 });
 

@@ -30,7 +30,8 @@ export async function startServer(config: Config, options: { logStream?: NodeJS.
     const inUse = await defaultCredentialsInUse(database);
     if (inUse.password || inUse.apiKey) {
       const which = [inUse.password && "password '1234'", inUse.apiKey && "API key 'argilla.apikey'"].filter(Boolean).join(' and ');
-      const how = "change them with 'argilla users update argilla --password ...' and by creating a new key for the user";
+      const how =
+        "change the password with 'argilla users update argilla --password ...' and replace the key with 'argilla users api-keys create argilla', then 'argilla users api-keys revoke argilla <id>'";
       if (config.env === 'production') {
         throw new StartupError(`Refusing to start in production: the default ${which} of user 'argilla' still work; ${how}.`);
       }

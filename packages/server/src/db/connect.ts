@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, sql, type DialectAdapter } from 'kysely';
 import type { DatabaseTarget } from '../config.js';
 import type { Tables } from './schema.js';
 import { ReadCache, WRITE_STATEMENT, WriteGeneration } from './cache.js';
@@ -18,6 +18,25 @@ export interface Database {
   /** where it is, without credentials, for messages */
   describe: string;
   close(): Promise<void>;
+}
+
+/**
+ * SQLite runs DDL inside transactions perfectly well, but Kysely's adapter says otherwise, so its
+ * migrator would apply migrations without a transaction (and, on SQLite, without a lock): two
+ * processes migrating at once could both apply the same migration, or leave half a schema. With
+ * transactional DDL each migration runs in a BEGIN IMMEDIATE transaction (see below), which also
+ * serialises concurrent migrators.
+ */
+class TransactionalSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class TransactionalSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new TransactionalSqliteAdapter();
+  }
 }
 
 type FastReader = (text: string, params: readonly unknown[]) => unknown[];
@@ -86,7 +105,7 @@ function openSqlite(path: string): Database {
     },
     close: () => raw.close(),
   };
-  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: database as unknown as SQLite.Database }) });
+  const db = new Kysely<Tables>({ dialect: new TransactionalSqliteDialect({ database: database as unknown as SQLite.Database }) });
   // Hot-path reads (authentication, /api/me) go to a second connection, synchronously: no queueing
   // behind the writer's lock, and WAL lets it see every committed write without blocking.
   const reader = new SQLite(path, { readonly: true, timeout: 10_000 });

@@ -3,6 +3,7 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './migrations/0001_initial_schema.js';
 import * as m0002 from './migrations/0002_login_failures_and_audit.js';
+import * as m0003 from './migrations/0003_datasets.js';
 
 interface NumberedMigration extends Migration {
   description: string;
@@ -11,6 +12,7 @@ interface NumberedMigration extends Migration {
 export const MIGRATIONS: Record<string, NumberedMigration> = {
   '0001_initial_schema': m0001,
   '0002_login_failures_and_audit': m0002,
+  '0003_datasets': m0003,
 };
 
 const provider: MigrationProvider = {

@@ -71,6 +71,40 @@ export interface AuditEventsTable {
   created_at: string;
 }
 
+export interface DatasetsTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  /** JSON text: the labelling schema */
+  settings: string;
+  created_by: string | null;
+  created_by_username: string | null;
+  inserted_at: string;
+  updated_at: string;
+}
+
+export interface RecordsTable {
+  dataset_id: string;
+  /** the client's id for the record, or a generated UUID */
+  id: string;
+  fields: string;
+  metadata: string;
+  inserted_at: string;
+  updated_at: string;
+}
+
+export interface AnnotationsTable {
+  dataset_id: string;
+  record_id: string;
+  user_id: string | null;
+  username: string;
+  value: string;
+  labels: string;
+  status: string;
+  inserted_at: string;
+  updated_at: string;
+}
+
 export interface Tables {
   users: UsersTable;
   workspaces: WorkspacesTable;
@@ -79,6 +113,9 @@ export interface Tables {
   login_sessions: LoginSessionsTable;
   login_failures: LoginFailuresTable;
   audit_events: AuditEventsTable;
+  datasets: DatasetsTable;
+  records: RecordsTable;
+  annotations: AnnotationsTable;
 }
 
 /** A database handle or an open transaction: repositories accept either. */

@@ -1,0 +1,160 @@
+// Datasets, their records and annotations.
+import { sql } from 'kysely';
+import type { AnnotationsTable, DatasetsTable, Db, RecordsTable } from '../schema.js';
+
+export function insertDataset(db: Db, row: DatasetsTable): Promise<unknown> {
+  return db.insertInto('datasets').values(row).execute();
+}
+
+export function findDataset(db: Db, workspaceId: string, name: string): Promise<DatasetsTable | undefined> {
+  return db.selectFrom('datasets').selectAll().where('workspace_id', '=', workspaceId).where('name', '=', name).executeTakeFirst();
+}
+
+export function listDatasetRows(db: Db, workspaceId: string): Promise<DatasetsTable[]> {
+  return db.selectFrom('datasets').selectAll().where('workspace_id', '=', workspaceId).orderBy('inserted_at').orderBy('id').execute();
+}
+
+export async function countDatasetsIn(db: Db, workspaceId: string): Promise<number> {
+  const row = await db.selectFrom('datasets').select((eb) => eb.fn.countAll().as('n')).where('workspace_id', '=', workspaceId).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Per dataset: how many records, and how many of them have at least one annotation. */
+export async function datasetCounts(db: Db, ids: string[]): Promise<Map<string, { records: number; annotated: number }>> {
+  const counts = new Map(ids.map((id) => [id, { records: 0, annotated: 0 }]));
+  if (ids.length === 0) return counts;
+  const records = await db
+    .selectFrom('records')
+    .select(['dataset_id', (eb) => eb.fn.countAll().as('n')])
+    .where('dataset_id', 'in', ids)
+    .groupBy('dataset_id')
+    .execute();
+  for (const row of records) counts.get(row.dataset_id)!.records = Number(row.n);
+  const annotated = await db
+    .selectFrom('annotations')
+    .select(['dataset_id', sql<number>`count(distinct record_id)`.as('n')])
+    .where('dataset_id', 'in', ids)
+    .groupBy('dataset_id')
+    .execute();
+  for (const row of annotated) counts.get(row.dataset_id)!.annotated = Number(row.n);
+  return counts;
+}
+
+export async function updateDatasetRow(db: Db, id: string, changes: Partial<DatasetsTable>): Promise<void> {
+  await db.updateTable('datasets').set(changes).where('id', '=', id).execute();
+}
+
+/** Deletes a dataset with its records and annotations (cascade); false when it was already gone. */
+export async function deleteDatasetRow(db: Db, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('datasets').where('id', '=', id).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+export async function existingRecordIds(db: Db, datasetId: string, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.selectFrom('records').select('id').where('dataset_id', '=', datasetId).where('id', 'in', ids).execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+export async function insertRecords(db: Db, rows: RecordsTable[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 250) await db.insertInto('records').values(rows.slice(i, i + 250)).execute();
+}
+
+export async function updateRecord(db: Db, datasetId: string, id: string, changes: Pick<RecordsTable, 'fields' | 'metadata' | 'updated_at'>): Promise<void> {
+  await db.updateTable('records').set(changes).where('dataset_id', '=', datasetId).where('id', '=', id).execute();
+}
+
+export function findRecord(db: Db, datasetId: string, id: string): Promise<RecordsTable | undefined> {
+  return db.selectFrom('records').selectAll().where('dataset_id', '=', datasetId).where('id', '=', id).executeTakeFirst();
+}
+
+export interface RecordFilters {
+  annotated?: boolean;
+  annotatedBy?: string;
+  label?: string;
+  after?: { inserted_at: string; id: string };
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_|]/g, (c) => `\\${c}`);
+}
+
+/** One page of records in the order they were first logged. */
+export function pageOfRecords(db: Db, datasetId: string, filters: RecordFilters, limit: number): Promise<RecordsTable[]> {
+  let query = db.selectFrom('records').selectAll('records').where('records.dataset_id', '=', datasetId);
+  const annotations = (extra?: (q: any) => any) => {
+    let sub = db
+      .selectFrom('annotations')
+      .select(sql`1`.as('one'))
+      .where(sql<boolean>`annotations.dataset_id = records.dataset_id and annotations.record_id = records.id`);
+    if (extra) sub = extra(sub);
+    return sub;
+  };
+  if (filters.annotated === true) query = query.where(({ exists }) => exists(annotations()));
+  if (filters.annotated === false) query = query.where(({ not, exists }) => not(exists(annotations())));
+  if (filters.annotatedBy) {
+    const username = filters.annotatedBy;
+    query = query.where(({ exists }) => exists(annotations((q) => q.where('annotations.username', '=', username))));
+  }
+  if (filters.label) {
+    const pattern = `%|${escapeLike(filters.label)}|%`;
+    query = query.where(({ exists }) => exists(annotations((q) => q.where(sql`annotations.labels like ${pattern} escape '\\'`))));
+  }
+  if (filters.after) {
+    const { inserted_at, id } = filters.after;
+    query = query.where((eb) =>
+      eb.or([eb('records.inserted_at', '>', inserted_at), eb.and([eb('records.inserted_at', '=', inserted_at), eb('records.id', '>', id)])]),
+    );
+  }
+  return query.orderBy('records.inserted_at').orderBy('records.id').limit(limit).execute();
+}
+
+export async function annotationsOf(db: Db, datasetId: string, recordIds: string[]): Promise<AnnotationsTable[]> {
+  if (recordIds.length === 0) return [];
+  return db
+    .selectFrom('annotations')
+    .selectAll()
+    .where('dataset_id', '=', datasetId)
+    .where('record_id', 'in', recordIds)
+    .orderBy('inserted_at')
+    .execute();
+}
+
+/** Inserts or replaces the annotation of one user on one record. */
+export async function upsertAnnotation(db: Db, row: AnnotationsTable): Promise<void> {
+  await db
+    .insertInto('annotations')
+    .values(row)
+    .onConflict((oc) =>
+      oc.columns(['dataset_id', 'record_id', 'user_id']).doUpdateSet({
+        username: row.username,
+        value: row.value,
+        labels: row.labels,
+        status: row.status,
+        updated_at: row.updated_at,
+      }),
+    )
+    .execute();
+}
+
+/** Copies every record and annotation of a dataset into another, set at a time. */
+export async function copyDatasetContents(db: Db, fromId: string, toId: string): Promise<void> {
+  const target = sql<string>`cast(${toId} as varchar(36))`;
+  await db
+    .insertInto('records')
+    .columns(['dataset_id', 'id', 'fields', 'metadata', 'inserted_at', 'updated_at'])
+    .expression(
+      db.selectFrom('records').select([target.as('dataset_id'), 'id', 'fields', 'metadata', 'inserted_at', 'updated_at']).where('dataset_id', '=', fromId),
+    )
+    .execute();
+  await db
+    .insertInto('annotations')
+    .columns(['dataset_id', 'record_id', 'user_id', 'username', 'value', 'labels', 'status', 'inserted_at', 'updated_at'])
+    .expression(
+      db
+        .selectFrom('annotations')
+        .select([target.as('dataset_id'), 'record_id', 'user_id', 'username', 'value', 'labels', 'status', 'inserted_at', 'updated_at'])
+        .where('dataset_id', '=', fromId),
+    )
+    .execute();
+}

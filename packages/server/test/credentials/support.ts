@@ -1,0 +1,133 @@
+// Helpers for the credentials suites: a server starter that takes the rotation grace period (the
+// shared startTestServer does not pass one), several app instances over one database (two server
+// processes sharing it), and small readers of the audit log and the login-failure table.
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import type { DatabaseTarget } from '../../src/config.js';
+import { openDatabase, type Database } from '../../src/db/connect.js';
+import { createDefaultUser } from '../../src/domain/defaultUser.js';
+import { buildApp } from '../../src/http/app.js';
+import { freshDatabase, type TestBackend } from '../helpers/databases.js';
+import { call, type Reply, type TestServer } from '../helpers/http.js';
+
+export interface ServerOptions {
+  tokenExpirationMinutes?: number;
+  apiKeyRotationGraceSeconds?: number;
+}
+
+type OpenDatabase = Database & { url: string; home: string; target: DatabaseTarget };
+
+async function serve(database: OpenDatabase, options: ServerOptions, closeDatabase: boolean): Promise<TestServer> {
+  const logLines: string[] = [];
+  const logStream = new Writable({
+    write(chunk, _encoding, callback) {
+      logLines.push(...String(chunk).split('\n').filter(Boolean));
+      callback();
+    },
+  });
+  const app = await buildApp({
+    database,
+    config: {
+      tokenExpirationMinutes: options.tokenExpirationMinutes ?? 60,
+      apiKeyRotationGraceSeconds: options.apiKeyRotationGraceSeconds ?? 3600,
+      logLevel: 'info',
+    },
+    version: 'test',
+    logStream,
+  });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    app,
+    database,
+    url,
+    logLines,
+    adminKey: 'argilla.apikey',
+    async close() {
+      await app.close();
+      if (closeDatabase) await database.close();
+    },
+  };
+}
+
+/** A server over a fresh database holding the default admin (argilla / 1234 / argilla.apikey). */
+export async function startServer(backend: TestBackend, options: ServerOptions = {}): Promise<TestServer> {
+  const database = await freshDatabase(backend);
+  await createDefaultUser(database);
+  return serve(database, options, true);
+}
+
+/**
+ * `count` app instances over ONE fresh database, each with its own database handle (its own
+ * connection pool and read cache), as separate server processes would have.
+ */
+export async function startServers(backend: TestBackend, count: number, options: ServerOptions = {}): Promise<TestServer[]> {
+  const first = await freshDatabase(backend);
+  await createDefaultUser(first);
+  const servers = [await serve(first, options, true)];
+  for (let i = 1; i < count; i++) {
+    const handle = await openDatabase(first.target);
+    servers.push(await serve(Object.assign(handle, { url: first.url, home: first.home, target: first.target }), options, true));
+  }
+  return servers;
+}
+
+/** POST /api/security/token with the OAuth2 password form. */
+export function login(server: TestServer, username: string, password: string, headers: Record<string, string> = {}): Promise<Reply> {
+  return call(server, 'POST', '/api/security/token', {
+    body: new URLSearchParams({ username, password }).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+  });
+}
+
+export interface AuditItem {
+  id: string;
+  type: string;
+  actor_id: string | null;
+  actor_username: string | null;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
+  request_id: string | null;
+  data: Record<string, any>;
+  created_at: string;
+}
+
+/** GET /api/audit-events as the default admin; fails unless 200. */
+export async function auditPage(server: TestServer, query: Record<string, string> = {}): Promise<{ items: AuditItem[]; next_cursor: string | null; raw: string }> {
+  const qs = new URLSearchParams(query).toString();
+  const response = await fetch(`${server.url}/api/audit-events${qs ? `?${qs}` : ''}`, { headers: { 'x-argilla-api-key': server.adminKey } });
+  const raw = await response.text();
+  assert.equal(response.status, 200, raw);
+  const body = JSON.parse(raw);
+  return { ...body, raw };
+}
+
+/** Every event with this request id (there is one request id per HTTP request). */
+export async function eventsOfRequest(server: TestServer, requestId: string): Promise<AuditItem[]> {
+  const { items } = await auditPage(server, { limit: '1000' });
+  return items.filter((e) => e.request_id === requestId);
+}
+
+/** Moves every login failure (optionally of one username) `ms` into the past. */
+export async function ageFailures(server: TestServer, ms: number, username?: string): Promise<void> {
+  const rows = await server.database.db
+    .selectFrom('login_failures')
+    .select(['id', 'created_at'])
+    .$if(username !== undefined, (q) => q.where('username', '=', username!))
+    .execute();
+  for (const row of rows) {
+    const moved = new Date(Date.parse(row.created_at) - ms).toISOString().replace('Z', '000Z');
+    await server.database.db.updateTable('login_failures').set({ created_at: moved }).where('id', '=', row.id).execute();
+  }
+}
+
+export async function failureCount(server: TestServer, username?: string): Promise<number> {
+  const row = await server.database.db
+    .selectFrom('login_failures')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .$if(username !== undefined, (q) => q.where('username', '=', username!))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
