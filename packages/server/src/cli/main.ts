@@ -11,6 +11,7 @@ import { migrateTask, revisionsTask } from '../tasks/database.js';
 import { consoleIo, TaskError, withDatabase } from '../tasks/io.js';
 import { exportUsersTask, migrateUsersTask } from '../tasks/usersFile.js';
 import { createKeyTask, listAuditTask, listKeysTask, revokeKeyTask } from '../tasks/credentials.js';
+import { deleteDatasetTask, listDatasetsTask } from '../tasks/datasets.js';
 import { createDefaultUserTask, createUserTask, deleteUserTask, listUsersTask, updateUserTask } from '../tasks/users.js';
 import {
   addUserToWorkspaceTask,
@@ -281,6 +282,23 @@ function buildProgram(): Command {
     .argument('<key-id>', 'the key id (see `users api-keys list`)')
     .action(
       action((config, username: string, keyId: string) => withDatabase(config, (db) => revokeKeyTask(db, username, keyId, consoleIo))),
+    );
+
+  const datasets = program.command('datasets').description('Dataset tasks.');
+  datasets
+    .command('list')
+    .description('List datasets with their record and annotation counts.')
+    .option('--workspace <name>', 'only this workspace')
+    .action(action((config, options: { workspace?: string }) => withDatabase(config, (db) => listDatasetsTask(db, options.workspace, consoleIo))));
+  datasets
+    .command('delete')
+    .description('Delete a dataset with its records and annotations.')
+    .argument('<name>', 'the dataset')
+    .requiredOption('--workspace <name>', 'its workspace')
+    .action(
+      action((config, name: string, options: { workspace: string }) =>
+        withDatabase(config, (db) => deleteDatasetTask(db, options.workspace, name, consoleIo)),
+      ),
     );
 
   const audit = program.command('audit').description('The audit log of security events.');

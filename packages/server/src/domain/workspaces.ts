@@ -3,6 +3,7 @@ import type { Database } from '../db/connect.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../db/connect.js';
 import type { Db } from '../db/schema.js';
 import { findUserById } from '../db/repos/users.js';
+import { countDatasetsIn } from '../db/repos/datasets.js';
 import {
   countWorkspaces,
   deleteMembership,
@@ -80,13 +81,29 @@ export async function getWorkspaceByName(database: Database, actor: Actor, name:
 
 export async function deleteWorkspace(database: Database, actor: Actor, id: string): Promise<Workspace> {
   authorize(actor, 'workspaces.manage', 'delete workspaces');
-  return database.db.transaction().execute(async (trx) => {
-    const workspace = await requireWorkspace(trx, id);
-    // Memberships go with it (ON DELETE CASCADE). Zero rows: a concurrent delete won.
-    if (!(await deleteWorkspaceRow(trx, workspace.id))) throw fail.notFound('Workspace', id);
-    await recordEvent(trx, actor, { type: 'workspace.deleted', target_type: 'workspace', target_id: workspace.id, data: { name: workspace.name } });
-    return workspace;
-  });
+  const notEmpty = (workspace: Workspace, count?: number) =>
+    fail.conflict(
+      'workspace_not_empty',
+      `Workspace '${workspace.name}' still holds ${count ?? 'some'} dataset${count === 1 ? '' : 's'}: delete them or copy them elsewhere first.`,
+      { name: workspace.name, datasets: count ?? null },
+    );
+  let current: Workspace | undefined;
+  try {
+    return await database.db.transaction().execute(async (trx) => {
+      const workspace = await requireWorkspace(trx, id);
+      current = workspace;
+      const datasets = await countDatasetsIn(trx, workspace.id);
+      if (datasets > 0) throw notEmpty(workspace, datasets);
+      // Memberships go with it (ON DELETE CASCADE). Zero rows: a concurrent delete won.
+      if (!(await deleteWorkspaceRow(trx, workspace.id))) throw fail.notFound('Workspace', id);
+      await recordEvent(trx, actor, { type: 'workspace.deleted', target_type: 'workspace', target_id: workspace.id, data: { name: workspace.name } });
+      return workspace;
+    });
+  } catch (error) {
+    // A dataset created at the same moment: the database's foreign key refuses the delete.
+    if (isForeignKeyViolation(error) && current) throw notEmpty(current);
+    throw error;
+  }
 }
 
 export async function listMembers(database: Database, actor: Actor, workspaceId: string): Promise<User[]> {

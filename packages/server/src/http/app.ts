@@ -13,7 +13,8 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/connect.js';
 import { authenticate } from './auth.js';
 import { problem, sendProblem, toProblem } from './problems.js';
-import { ApiKeySchema, ProblemSchema, UserSchema, WorkspaceSchema } from './schemas.js';
+import { ApiKeySchema, DatasetSchema, ProblemSchema, RecordSchema, SettingsSchema, UserSchema, WorkspaceSchema } from './schemas.js';
+import { registerDatasetRoutes } from './routes/datasets.js';
 import { registerCredentialRoutes } from './routes/credentials.js';
 import { registerInfoRoutes } from './routes/info.js';
 import { registerSecurityRoutes } from './routes/security.js';
@@ -40,7 +41,8 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 // before the handler sees them (unknown fields are ignored, and internal ones cannot be smuggled in).
 const bodyAjv = new Ajv({ coerceTypes: false, useDefaults: true, allErrors: true, strict: false, removeAdditional: 'all' });
 const paramAjv = new Ajv({ coerceTypes: 'array', useDefaults: true, allErrors: true, strict: false });
-for (const schema of [UserSchema, WorkspaceSchema, ProblemSchema, ApiKeySchema]) {
+const SHARED_SCHEMAS = [UserSchema, WorkspaceSchema, ProblemSchema, ApiKeySchema, SettingsSchema, DatasetSchema, RecordSchema];
+for (const schema of SHARED_SCHEMAS) {
   bodyAjv.addSchema(schema);
   paramAjv.addSchema(schema);
 }
@@ -83,7 +85,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : paramAjv).compile(schema));
-  for (const schema of [UserSchema, WorkspaceSchema, ProblemSchema, ApiKeySchema]) app.addSchema(schema);
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
 
   app.decorateRequest('auth', null);
 
@@ -158,6 +160,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerUserRoutes(app, deps);
   registerWorkspaceRoutes(app, deps);
   registerCredentialRoutes(app, deps);
+  registerDatasetRoutes(app, deps);
 
   app.get('/api/openapi.json', { config: { auth: false }, schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -2,6 +2,7 @@
 // its `params`, the broken rules (`errors`, for 422) and the request id to quote in a bug report.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type ErrorKind } from '../domain/errors.js';
+import { UUID_PATTERN } from './schemas.js';
 
 const STATUS_OF_KIND: Record<ErrorKind, number> = {
   validation: 422,
@@ -86,7 +87,7 @@ function pointerOf(part: string | undefined, error: AjvError): string {
 
 function messageOf(error: AjvError): string {
   if (error.keyword === 'required') return 'required';
-  if (error.keyword === 'pattern' && /[0-9a-fA-F]\{8\}/.test(String(error.params.pattern))) return 'must be a UUID';
+  if (error.keyword === 'pattern' && error.params.pattern === UUID_PATTERN) return 'must be a UUID';
   return error.message ?? 'invalid value';
 }
 
@@ -99,17 +100,23 @@ export function isDatabaseDown(error: unknown): boolean {
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e.message ?? '');
 }
 
+function invalidValues(errors: Array<{ pointer: string; message: string }>): string {
+  return `The request has invalid values: ${errors.map((e) => `${e.pointer}: ${e.message}`).join('; ')}.`;
+}
+
 /** Maps any error thrown while handling a request to a problem body. */
 export function toProblem(error: unknown, request: FastifyRequest): Problem {
   if (error instanceof DomainError) {
-    const errors = error.kind === 'validation' ? error.errors.map((e) => ({ pointer: `/${e.field}`, message: e.message })) : undefined;
-    return problem(request, STATUS_OF_KIND[error.kind], error.code, error.message, error.params, errors);
+    if (error.kind === 'validation' && error.errors.length > 0) {
+      const errors = error.errors.map((e) => ({ pointer: `/${e.field}`.replace(/^\/\//, '/'), message: e.message }));
+      return problem(request, 422, error.code, invalidValues(errors), error.params, errors);
+    }
+    return problem(request, STATUS_OF_KIND[error.kind], error.code, error.message, error.params);
   }
   const fastifyError = error as FastifyError & { validation?: AjvError[]; validationContext?: string };
   if (fastifyError.validation) {
     const errors = fastifyError.validation.map((e) => ({ pointer: pointerOf(fastifyError.validationContext, e), message: messageOf(e) }));
-    const detail = errors.map((e) => `${e.pointer}: ${e.message}`).join('; ');
-    return problem(request, 422, 'validation_error', `The request has invalid values: ${detail}.`, {}, errors);
+    return problem(request, 422, 'validation_error', invalidValues(errors), {}, errors);
   }
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

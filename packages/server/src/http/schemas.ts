@@ -2,7 +2,7 @@
 // (fields not listed here never leave the server) and the OpenAPI document.
 import { Type, type Static } from 'typebox';
 
-const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
 export const Uuid = Type.String({ pattern: UUID_PATTERN, description: 'a UUID' });
 const Timestamp = Type.String({ description: 'ISO-8601 UTC time' });
@@ -54,11 +54,20 @@ export const Ref = {
   Workspace: Type.Ref('Workspace'),
   Problem: Type.Ref('Problem'),
   ApiKey: Type.Ref('ApiKey'),
+  Dataset: Type.Ref('Dataset'),
+  Record: Type.Ref('Record'),
+  Settings: Type.Ref('DatasetSettings'),
+};
+
+/** An error response as sent: RFC 9457 problem details, under their own media type. */
+export const ProblemResponse = {
+  description: 'RFC 9457 problem details',
+  content: { 'application/problem+json': { schema: Ref.Problem } },
 };
 
 /** Error responses every authenticated route can give, for the OpenAPI document. */
 export function problems(...statuses: number[]): Record<number, unknown> {
-  return Object.fromEntries([401, 422, ...statuses].map((status) => [status, Ref.Problem]));
+  return Object.fromEntries([401, 422, ...statuses].map((status) => [status, ProblemResponse]));
 }
 
 export const Paging = {
@@ -141,3 +150,47 @@ export const AuditEventSchema = Type.Object({
   data: Type.Record(Type.String(), Type.Unknown()),
   created_at: Timestamp,
 });
+
+export const SettingsSchema = Type.Object(
+  {
+    task: Type.Literal('text_classification'),
+    labels: Type.Array(Type.String()),
+    multi_label: Type.Boolean(),
+  },
+  { $id: 'DatasetSettings', description: 'the labelling schema' },
+);
+
+export const DatasetSchema = Type.Object(
+  {
+    id: Uuid,
+    name: Type.String(),
+    workspace: Type.String(),
+    settings: Type.Ref('DatasetSettings'),
+    created_by: Type.Union([Type.String(), Type.Null()], { description: 'username of the creator' }),
+    inserted_at: Timestamp,
+    updated_at: Timestamp,
+    records: Type.Optional(Type.Integer({ description: 'number of records' })),
+    annotated: Type.Optional(Type.Integer({ description: 'records with at least one annotation' })),
+  },
+  { $id: 'Dataset' },
+);
+
+export const AnnotationSchema = Type.Object({
+  user_id: Type.Union([Uuid, Type.Null()], { description: 'empty once the user is deleted; the username stays' }),
+  username: Type.String(),
+  value: Type.Object({ labels: Type.Array(Type.String()) }),
+  status: Type.Union([Type.Literal('submitted'), Type.Literal('discarded')]),
+  updated_at: Timestamp,
+});
+
+export const RecordSchema = Type.Object(
+  {
+    id: Type.String(),
+    fields: Type.Record(Type.String(), Type.Unknown()),
+    metadata: Type.Record(Type.String(), Type.Unknown()),
+    annotations: Type.Array(AnnotationSchema),
+    inserted_at: Timestamp,
+    updated_at: Timestamp,
+  },
+  { $id: 'Record' },
+);

@@ -20,7 +20,10 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(backend: TestBackend, options: { tokenExpirationMinutes?: number } = {}): Promise<TestServer> {
+export async function startTestServer(
+  backend: TestBackend,
+  options: { tokenExpirationMinutes?: number; apiKeyRotationGraceSeconds?: number } = {},
+): Promise<TestServer> {
   const database = await freshDatabase(backend);
   await createDefaultUser(database);
   const logLines: string[] = [];
@@ -32,7 +35,11 @@ export async function startTestServer(backend: TestBackend, options: { tokenExpi
   });
   const app = await buildApp({
     database,
-    config: { tokenExpirationMinutes: options.tokenExpirationMinutes ?? 60, logLevel: 'info' },
+    config: {
+      tokenExpirationMinutes: options.tokenExpirationMinutes ?? 60,
+      apiKeyRotationGraceSeconds: options.apiKeyRotationGraceSeconds ?? 3600,
+      logLevel: 'info',
+    },
     version: 'test',
     logStream,
   });

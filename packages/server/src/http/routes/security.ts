@@ -3,7 +3,7 @@ import { login, logout } from '../../domain/auth.js';
 import { fail } from '../../domain/errors.js';
 import type { App, AppDeps } from '../app.js';
 import { caller } from '../auth.js';
-import { LoginBody, problems, Ref, TokenResponse } from '../schemas.js';
+import { LoginBody, ProblemResponse, problems, TokenResponse } from '../schemas.js';
 
 export function registerSecurityRoutes(app: App, deps: AppDeps): void {
   // The login route lives in its own scope: only it accepts the OAuth2 password form.
@@ -25,7 +25,7 @@ function registerLoginRoute(app: App, { database, config }: AppDeps): void {
         security: [],
         consumes: ['application/x-www-form-urlencoded', 'application/json'],
         body: LoginBody,
-        response: { 200: TokenResponse, 429: Ref.Problem, ...problems() },
+        response: { 200: TokenResponse, 429: ProblemResponse, ...problems() },
       },
     },
     async (request) => {
@@ -43,7 +43,7 @@ function registerLogoutRoute(app: App, { database }: AppDeps): void {
       schema: {
         tags: ['security'],
         summary: 'End the login session of the bearer token used',
-        response: { 200: Type.Object({ detail: Type.String() }), 400: Ref.Problem, ...problems() },
+        response: { 200: Type.Object({ detail: Type.String() }), 400: ProblemResponse, ...problems() },
       },
     },
     async (request) => {
