@@ -43,10 +43,22 @@ function refName(ref: string): string {
   return typeName(match[1]!);
 }
 
-/** A schema's component name as a TypeScript type name (`User`, `def-0` → `Def0`). */
+/**
+ * Global TypeScript types the generated file itself uses (or a reader would expect to be the
+ * built-in ones): a schema with one of these names would shadow it, so it gets an `Api` prefix
+ * (the server's `Record` schema becomes `ApiRecord`, leaving `Record<string, unknown>` intact).
+ */
+const RESERVED_TYPE_NAMES = new Set([
+  'Array', 'ArrayBuffer', 'Boolean', 'Date', 'Error', 'Exclude', 'Extract', 'Function', 'Map', 'NonNullable', 'Number',
+  'Object', 'Omit', 'Partial', 'Pick', 'Promise', 'Readonly', 'ReadonlyArray', 'Record', 'RegExp', 'Required', 'Set', 'String',
+  'Symbol', 'URL', 'Operations',
+]);
+
+/** A schema's component name as a TypeScript type name (`User`, `def-0` → `Def0`, `Record` → `ApiRecord`). */
 function typeName(name: string): string {
   const cleaned = name.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''));
-  return /^[A-Za-z]/.test(cleaned) ? cleaned[0]!.toUpperCase() + cleaned.slice(1) : `T${cleaned}`;
+  const type = /^[A-Za-z]/.test(cleaned) ? cleaned[0]!.toUpperCase() + cleaned.slice(1) : `T${cleaned}`;
+  return RESERVED_TYPE_NAMES.has(type) ? `Api${type}` : type;
 }
 
 function union(parts: string[]): string {

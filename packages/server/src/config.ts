@@ -19,6 +19,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   env: 'development' | 'production';
   dbPoolSize: number;
+  /** server processes for `server start` (Node cluster) */
+  workers: number;
 }
 
 export class ConfigError extends Error {
@@ -102,5 +104,6 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: logLevel as Config['logLevel'],
     env: environment,
     dbPoolSize: int(env, 'ARGILLA_DATABASE_POOL_SIZE', 10, 1, 1000),
+    workers: int(env, 'ARGILLA_WORKERS', 1, 1, 256),
   };
 }

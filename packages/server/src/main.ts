@@ -16,27 +16,41 @@ export interface RunningServer {
 
 export class StartupError extends Error {}
 
-export async function startServer(config: Config, options: { logStream?: NodeJS.WritableStream } = {}): Promise<RunningServer> {
+/**
+ * Start-up tasks, done once per start however many processes serve: migrate, create the default
+ * admin on an empty database, warn (or, in production, refuse) while default credentials work.
+ */
+export async function prepareDatabase(config: Config, database: Database, log: (message: string) => void): Promise<void> {
+  const applied = await migrateToLatest(database.db);
+  for (const step of applied) log(`Running upgrade ${step.from ?? '<base>'} -> ${step.to}, ${step.description}`);
+  if (config.defaultUser.enabled) {
+    const outcome = await createDefaultUserIfEmpty(database, { password: config.defaultUser.password, apiKey: config.defaultUser.apiKey });
+    if (outcome.created) log("Created the default admin 'argilla' (workspace 'argilla') on this empty database.");
+  }
+  const inUse = await defaultCredentialsInUse(database);
+  if (inUse.password || inUse.apiKey) {
+    const which = [inUse.password && "password '1234'", inUse.apiKey && "API key 'argilla.apikey'"].filter(Boolean).join(' and ');
+    const how =
+      "change the password with 'argilla users update argilla --password ...' and replace the key with 'argilla users api-keys create argilla', then 'argilla users api-keys revoke argilla <id>'";
+    if (config.env === 'production') {
+      throw new StartupError(`Refusing to start in production: the default ${which} of user 'argilla' still work; ${how}.`);
+    }
+    log(`WARNING: the default ${which} of user 'argilla' still work. Anyone can log in as admin: ${how}.`);
+  }
+}
+
+export interface StartOptions {
+  logStream?: NodeJS.WritableStream;
+  /** false in the worker processes of a cluster: the primary has prepared the database */
+  prepare?: boolean;
+}
+
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const database = await openDatabase(config.database, { poolSize: config.dbPoolSize });
   let app: App | undefined;
+  const log = (message: string) => options.logStream?.write(`${message}\n`) ?? process.stdout.write(`${message}\n`);
   try {
-    const applied = await migrateToLatest(database.db);
-    const log = (message: string) => options.logStream?.write(`${message}\n`) ?? process.stdout.write(`${message}\n`);
-    for (const step of applied) log(`Running upgrade ${step.from ?? '<base>'} -> ${step.to}, ${step.description}`);
-    if (config.defaultUser.enabled) {
-      const outcome = await createDefaultUserIfEmpty(database, { password: config.defaultUser.password, apiKey: config.defaultUser.apiKey });
-      if (outcome.created) log("Created the default admin 'argilla' (workspace 'argilla') on this empty database.");
-    }
-    const inUse = await defaultCredentialsInUse(database);
-    if (inUse.password || inUse.apiKey) {
-      const which = [inUse.password && "password '1234'", inUse.apiKey && "API key 'argilla.apikey'"].filter(Boolean).join(' and ');
-      const how =
-        "change the password with 'argilla users update argilla --password ...' and replace the key with 'argilla users api-keys create argilla', then 'argilla users api-keys revoke argilla <id>'";
-      if (config.env === 'production') {
-        throw new StartupError(`Refusing to start in production: the default ${which} of user 'argilla' still work; ${how}.`);
-      }
-      log(`WARNING: the default ${which} of user 'argilla' still work. Anyone can log in as admin: ${how}.`);
-    }
+    if (options.prepare ?? true) await prepareDatabase(config, database, log);
     app = await buildApp({ database, config, version: VERSION, logStream: options.logStream });
     const address = await app.listen({ host: config.host, port: config.port });
     log(`Argilla server ${VERSION} listening on ${address} (${database.describe})`);

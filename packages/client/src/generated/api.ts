@@ -16,6 +16,52 @@ export interface ApiKey {
   expires_at: string | null;
 }
 
+export interface Dataset {
+  /** a UUID */
+  id: string;
+  name: string;
+  workspace: string;
+  settings: DatasetSettings;
+  /** username of the creator */
+  created_by: string | null;
+  /** ISO-8601 UTC time */
+  inserted_at: string;
+  /** ISO-8601 UTC time */
+  updated_at: string;
+  /** number of records */
+  records?: number;
+  /** records with at least one annotation */
+  annotated?: number;
+}
+
+export interface DatasetRecord {
+  id: string;
+  fields: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  annotations: Array<{
+    /** empty once the user is deleted; the username stays */
+    user_id: string | null;
+    username: string;
+    value: {
+      labels: string[];
+    };
+    status: "submitted" | "discarded";
+    /** ISO-8601 UTC time */
+    updated_at: string;
+  }>;
+  /** ISO-8601 UTC time */
+  inserted_at: string;
+  /** ISO-8601 UTC time */
+  updated_at: string;
+}
+
+/** the labelling schema */
+export interface DatasetSettings {
+  task: "text_classification";
+  labels: string[];
+  multi_label: boolean;
+}
+
 /** RFC 9457 problem details */
 export interface Problem {
   type: string;
@@ -52,6 +98,8 @@ export interface User {
   inserted_at: string;
   /** ISO-8601 UTC time */
   updated_at: string;
+  /** GET /api/me, admins only: whether the default admin's password or API key still works */
+  default_credentials_in_use?: boolean;
 }
 
 export interface Workspace {
@@ -139,6 +187,174 @@ export interface Operations {
       next_cursor: string | null;
     };
     errors: 401 | 403 | 422;
+  };
+  /** The datasets of a workspace, with record and annotation counts */
+  "GET /api/datasets": {
+    path: never;
+    query: {
+      /** the workspace (else the X-Argilla-Workspace header) */
+      workspace?: string;
+    };
+    body: never;
+    contentTypes: never;
+    response: Dataset[];
+    errors: 400 | 401 | 404 | 422;
+  };
+  /** Create a dataset in a workspace (admin) */
+  "POST /api/datasets": {
+    path: never;
+    query: {
+      /** the workspace (else the X-Argilla-Workspace header) */
+      workspace?: string;
+    };
+    body: {
+      name: string;
+      settings?: unknown;
+    };
+    contentTypes: "application/json";
+    response: Dataset;
+    errors: 400 | 401 | 403 | 404 | 409 | 422;
+  };
+  /** Delete a dataset with its records and annotations (admin) */
+  "DELETE /api/datasets/{name}": {
+    path: {
+      name: string;
+    };
+    query: {
+      /** the workspace (else the X-Argilla-Workspace header) */
+      workspace?: string;
+    };
+    body: never;
+    contentTypes: never;
+    response: Dataset;
+    errors: 400 | 401 | 403 | 404 | 422;
+  };
+  /** One dataset, with its counts */
+  "GET /api/datasets/{name}": {
+    path: {
+      name: string;
+    };
+    query: {
+      /** the workspace (else the X-Argilla-Workspace header) */
+      workspace?: string;
+    };
+    body: never;
+    contentTypes: never;
+    response: Dataset;
+    errors: 400 | 401 | 404 | 422;
+  };
+  /** Records in the order they were logged, a page at a time (follow next_cursor) */
+  "GET /api/datasets/{name}/records": {
+    path: {
+      name: string;
+    };
+    query: {
+      /** the workspace (else the X-Argilla-Workspace header) */
+      workspace?: string;
+      cursor?: string;
+      /** page size (default 100) */
+      limit?: number;
+      annotated?: boolean;
+      /** a username */
+      annotated_by?: string;
+      label?: string;
+    };
+    body: never;
+    contentTypes: never;
+    response: {
+      items: DatasetRecord[];
+      next_cursor: string | null;
+    };
+    errors: 400 | 401 | 404 | 422;
+  };
+  /** Record or replace the caller's annotation of a record; returns the record */
+  "PUT /api/datasets/{name}/records/{id}/annotation": {
+    path: {
+      name: string;
+      id: string;
+    };
+    query: {
+      /** the workspace (else the X-Argilla-Workspace header) */
+      workspace?: string;
+    };
+    body: {
+      value: {
+        labels: string[];
+      };
+      status?: "submitted" | "discarded";
+    };
+    contentTypes: "application/json";
+    response: DatasetRecord;
+    errors: 400 | 401 | 404 | 422;
+  };
+  /** Log up to 500 records (upsert by id) */
+  "POST /api/datasets/{name}/records:bulk": {
+    path: {
+      name: string;
+    };
+    query: {
+      /** the workspace (else the X-Argilla-Workspace header) */
+      workspace?: string;
+    };
+    body: {
+      records: unknown[];
+    };
+    contentTypes: "application/json";
+    response: {
+      processed: number;
+      failed: number;
+      errors: Array<{
+        index: number;
+        message: string;
+      }>;
+    };
+    errors: 400 | 401 | 404 | 422;
+  };
+  /** A dataset's labelling schema */
+  "GET /api/datasets/{name}/settings": {
+    path: {
+      name: string;
+    };
+    query: {
+      /** the workspace (else the X-Argilla-Workspace header) */
+      workspace?: string;
+    };
+    body: never;
+    contentTypes: never;
+    response: DatasetSettings;
+    errors: 400 | 401 | 404 | 422;
+  };
+  /** Replace a dataset's labelling schema (admin) */
+  "PUT /api/datasets/{name}/settings": {
+    path: {
+      name: string;
+    };
+    query: {
+      /** the workspace (else the X-Argilla-Workspace header) */
+      workspace?: string;
+    };
+    body: unknown;
+    contentTypes: "application/json";
+    response: DatasetSettings;
+    errors: 400 | 401 | 403 | 404 | 422;
+  };
+  /** Copy a dataset with its records and annotations to another workspace (admin) */
+  "POST /api/datasets/{name}:copy": {
+    path: {
+      name: string;
+    };
+    query: {
+      /** the workspace (else the X-Argilla-Workspace header) */
+      workspace?: string;
+    };
+    body: {
+      name: string;
+      /** default: the same workspace */
+      target_workspace?: string;
+    };
+    contentTypes: "application/json";
+    response: Dataset;
+    errors: 400 | 401 | 403 | 404 | 409 | 422;
   };
   /** The caller. Admins see every workspace; the api_key echoes the key used to authenticate */
   "GET /api/me": {

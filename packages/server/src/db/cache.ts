@@ -42,6 +42,20 @@ export class ReadCache {
     return value;
   }
 
+  /**
+   * A value that depends only on its key (e.g. whether a given password hash matches a given
+   * password), computed once and kept; bounded like the rest of the cache.
+   */
+  async memo<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const value = await compute();
+    if (this.memos.size >= 1000) this.memos.clear();
+    this.memos.set(key, value);
+    return value;
+  }
+
+  private readonly memos = new Map<string, unknown>();
+
   forget(key: string): void {
     this.entries.delete(key);
   }

@@ -76,6 +76,10 @@ export async function defaultCredentialsInUse(database: Database): Promise<{ pas
     .where('users.disabled', '=', 0)
     .where((eb) => eb.or([eb('api_keys.expires_at', 'is', null), eb('api_keys.expires_at', '>', nowIso())]))
     .executeTakeFirst();
-  const password = user && user.disabled === 0 ? (await verifyPassword(DEFAULT_PASSWORD, user.password_hash)).ok : false;
+  // Verifying costs a password hash: remember the answer for each stored hash.
+  const password =
+    user && user.disabled === 0
+      ? await database.cache.memo(`default-password:${user.password_hash}`, async () => (await verifyPassword(DEFAULT_PASSWORD, user.password_hash)).ok)
+      : false;
   return { password, apiKey: apiKey !== undefined };
 }

@@ -23,6 +23,9 @@ export const UserSchema = Type.Object(
     }),
     inserted_at: Timestamp,
     updated_at: Timestamp,
+    default_credentials_in_use: Type.Optional(
+      Type.Boolean({ description: "GET /api/me, admins only: whether the default admin's password or API key still works" }),
+    ),
   },
   { $id: 'User' },
 );
@@ -55,7 +58,7 @@ export const Ref = {
   Problem: Type.Ref('Problem'),
   ApiKey: Type.Ref('ApiKey'),
   Dataset: Type.Ref('Dataset'),
-  Record: Type.Ref('Record'),
+  Record: Type.Ref('DatasetRecord'),
   Settings: Type.Ref('DatasetSettings'),
 };
 
@@ -192,5 +195,5 @@ export const RecordSchema = Type.Object(
     inserted_at: Timestamp,
     updated_at: Timestamp,
   },
-  { $id: 'Record' },
+  { $id: 'DatasetRecord' },
 );

@@ -1,6 +1,5 @@
-// Helpers for the credentials suites: a server starter that takes the rotation grace period (the
-// shared startTestServer does not pass one), several app instances over one database (two server
-// processes sharing it), and small readers of the audit log and the login-failure table.
+// Helpers for the credentials suites: several app instances over one database (as two server
+// processes sharing it would be), and small readers of the audit log and the login-failure table.
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import type { DatabaseTarget } from '../../src/config.js';
@@ -8,7 +7,7 @@ import { openDatabase, type Database } from '../../src/db/connect.js';
 import { createDefaultUser } from '../../src/domain/defaultUser.js';
 import { buildApp } from '../../src/http/app.js';
 import { freshDatabase, type TestBackend } from '../helpers/databases.js';
-import { call, type Reply, type TestServer } from '../helpers/http.js';
+import { call, startTestServer, type Reply, type TestServer } from '../helpers/http.js';
 
 export interface ServerOptions {
   tokenExpirationMinutes?: number;
@@ -50,10 +49,8 @@ async function serve(database: OpenDatabase, options: ServerOptions, closeDataba
 }
 
 /** A server over a fresh database holding the default admin (argilla / 1234 / argilla.apikey). */
-export async function startServer(backend: TestBackend, options: ServerOptions = {}): Promise<TestServer> {
-  const database = await freshDatabase(backend);
-  await createDefaultUser(database);
-  return serve(database, options, true);
+export function startServer(backend: TestBackend, options: ServerOptions = {}): Promise<TestServer> {
+  return startTestServer(backend, options);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { describeMe } from '../../domain/auth.js';
+import { defaultCredentialsInUse } from '../../domain/defaultUser.js';
 import type { App, AppDeps } from '../app.js';
 import { caller } from '../auth.js';
 import { presentUser } from '../presenters.js';
@@ -16,7 +17,12 @@ export function registerMeRoutes(app: App, { database }: AppDeps): void {
     },
     async (request) => {
       const auth = caller(request);
-      return presentUser(await describeMe(database, auth), auth.via === 'api_key' ? auth.secret : undefined);
+      const body = presentUser(await describeMe(database, auth), auth.via === 'api_key' ? auth.secret : undefined);
+      if (auth.user.role === 'admin') {
+        const inUse = await database.cache.get('default-credentials', () => defaultCredentialsInUse(database));
+        body.default_credentials_in_use = inUse.password || inUse.apiKey;
+      }
+      return body;
     },
   );
 }
