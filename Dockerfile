@@ -20,6 +20,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/server/package.json packages/server/
 COPY packages/client/package.json packages/client/
+COPY packages/web/package.json packages/web/
 COPY packages/server/bin packages/server/bin
 RUN npm ci --ignore-scripts --no-audit --no-fund \
  && npm rebuild --foreground-scripts $(node -p "Object.keys(require('./package.json').allowScripts).join(' ')")
@@ -29,6 +30,9 @@ COPY packages/server/tsconfig.json packages/server/
 COPY packages/server/src packages/server/src
 COPY packages/client/tsconfig.json packages/client/
 COPY packages/client/src packages/client/src
+COPY packages/web/tsconfig.json packages/web/vite.config.ts packages/web/index.html packages/web/
+COPY packages/web/public packages/web/public
+COPY packages/web/src packages/web/src
 # Compile, keep only the production dependencies (--ignore-scripts: `prepare` would need the
 # TypeScript compiler just removed), drop better-sqlite3's build leftovers (about 25 MB), and check
 # that the native modules load and the command line answers.
@@ -64,6 +68,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/packages/server/package.json ./packages/server/package.json
 COPY --from=build /app/packages/server/bin ./packages/server/bin
 COPY --from=build /app/packages/server/dist ./packages/server/dist
+# The web UI's build (index.html and assets/), served by the server at /.
+COPY --from=build /app/packages/web/dist ./packages/web/dist
 COPY --chmod=0755 docker/entrypoint.sh ./docker/entrypoint.sh
 
 USER argilla

@@ -1,9 +1,23 @@
 // The client: credentials, the current workspace, and one method per API operation.
-import { ArgillaError, NotFoundError, UnauthorizedError, WorkspaceError } from './errors.js';
+import { ApiError, ArgillaError, NotFoundError, UnauthorizedError, WorkspaceError } from './errors.js';
 import { exchange, joinUrl, type Answer, type TransportOptions } from './transport.js';
 import type {
+  AnnotateOptions,
+  AnnotationValue,
   ArgillaOptions,
+  CopyOptions,
+  CreateDatasetOptions,
   CreateUserInput,
+  Dataset,
+  DatasetRecord,
+  DatasetSettings,
+  IterRecordsOptions,
+  LoadOptions,
+  LogOptions,
+  LogResult,
+  RecordInput,
+  SettingsInput,
+  WorkspaceOption,
   IterUsersFilters,
   ListUsersFilters,
   ListWorkspacesOptions,
@@ -22,6 +36,10 @@ export const NAME_PATTERN = /^(?![-_])[a-z0-9_-]+$/;
 const WORKSPACE_HEADER = 'x-argilla-workspace';
 /** The server's largest page. */
 const MAX_PAGE = 1000;
+/** The most records the server takes in one bulk request. */
+export const MAX_BATCH = 500;
+/** Default upper bound on a bulk request's body: under the server's 1 MiB limit, with room for the envelope. */
+const DEFAULT_MAX_BATCH_BYTES = 1_000_000;
 
 type Env = Record<string, string | undefined>;
 
@@ -426,6 +444,307 @@ export class Argilla {
     return (await this.request('DELETE /api/workspaces/{id}/users/{user_id}', { path: { id, user_id: userId } })).body;
   }
 
+  // ---- datasets ---------------------------------------------------------------------------------
+  //
+  // Every dataset call names its workspace in the `workspace` query parameter: the `{ workspace }`
+  // option, else the current workspace (init, setWorkspace). With neither, it rejects with a
+  // WorkspaceError (`workspace_required`) before sending anything.
+
+  /**
+   * The datasets of a workspace, in creation order, each with its `records` and `annotated` counts
+   * (admins, and members of the workspace; `NotFoundError` for anyone else).
+   *
+   * @example
+   * const datasets = await client.listDatasets({ workspace: 'team' });
+   * console.log(datasets.map((d) => `${d.name}: ${d.annotated}/${d.records}`));
+   */
+  async listDatasets(options: WorkspaceOption = {}): Promise<Dataset[]> {
+    const workspace = this.#datasetWorkspace(options.workspace, 'listDatasets');
+    return (await this.request('GET /api/datasets', { query: { workspace } })).body;
+  }
+
+  /**
+   * One dataset by name, with its counts. Rejects with `NotFoundError` (`dataset_not_found`, or
+   * `workspace_not_found` for a workspace the caller cannot see).
+   *
+   * @example
+   * const reviews = await client.getDataset('reviews');
+   * console.log(reviews.settings.labels, reviews.records);
+   */
+  async getDataset(name: string, options: WorkspaceOption = {}): Promise<Dataset> {
+    const workspace = this.#datasetWorkspace(options.workspace, 'getDataset');
+    return (await this.request('GET /api/datasets/{name}', { path: { name }, query: { workspace } })).body;
+  }
+
+  /**
+   * Creates a dataset (admin) with its labelling schema. Rejects with `ForbiddenError` for an
+   * annotator, `AlreadyExistsError` if the workspace has a dataset of that name, `ValidationError`
+   * for a bad name or settings.
+   *
+   * @example
+   * await client.createDataset('reviews', { settings: { labels: ['pos', 'neg'] }, workspace: 'team' });
+   */
+  async createDataset(name: string, options: CreateDatasetOptions = {}): Promise<Dataset> {
+    const workspace = this.#datasetWorkspace(options.workspace, 'createDataset');
+    const body = options.settings === undefined ? { name } : { name, settings: options.settings };
+    return (await this.request('POST /api/datasets', { query: { workspace }, body })).body;
+  }
+
+  /**
+   * Deletes a dataset with its records and annotations (admin); resolves to the deleted dataset.
+   * The module-level function is also exported as `delete`, as in the Python client.
+   *
+   * @example
+   * await client.deleteDataset('reviews', { workspace: 'team' });
+   */
+  async deleteDataset(name: string, options: WorkspaceOption = {}): Promise<Dataset> {
+    const workspace = this.#datasetWorkspace(options.workspace, 'delete');
+    return (await this.request('DELETE /api/datasets/{name}', { path: { name }, query: { workspace } })).body;
+  }
+
+  /**
+   * The same as `deleteDataset`, under the Python client's name.
+   *
+   * @example
+   * await client.delete('reviews');
+   */
+  delete(name: string, options: WorkspaceOption = {}): Promise<Dataset> {
+    return this.deleteDataset(name, options);
+  }
+
+  /**
+   * A dataset's labelling schema: `{ task: 'text_classification', labels, multi_label }`.
+   *
+   * @example
+   * const { labels } = await client.getSettings('reviews');
+   */
+  async getSettings(name: string, options: WorkspaceOption = {}): Promise<DatasetSettings> {
+    const workspace = this.#datasetWorkspace(options.workspace, 'getSettings');
+    return (await this.request('GET /api/datasets/{name}/settings', { path: { name }, query: { workspace } })).body;
+  }
+
+  /**
+   * Replaces a dataset's labelling schema (admin): fields left out take their defaults (`labels: []`,
+   * `multi_label: false`), so pass the whole schema. Existing annotations are kept as they are.
+   *
+   * @example
+   * await client.updateSettings('reviews', { labels: ['pos', 'neg', 'neutral'], multi_label: true });
+   */
+  async updateSettings(name: string, settings: SettingsInput, options: WorkspaceOption = {}): Promise<DatasetSettings> {
+    const workspace = this.#datasetWorkspace(options.workspace, 'updateSettings');
+    return (await this.request('PUT /api/datasets/{name}/settings', { path: { name }, query: { workspace }, body: settings })).body;
+  }
+
+  /**
+   * Logs records into an existing dataset (any member of its workspace; admins create datasets with
+   * `createDataset`). Takes an array or any iterable or async iterable (a generator, a stream of
+   * parsed lines...), read one batch at a time, so 100,000 records need not be in memory at once.
+   * Sends batches of `batchSize` records (at most and by default 500, the server's limit; fewer when
+   * a batch would pass `maxBatchBytes`) one after the other. Resolves to the totals; each refused
+   * record is in `errors` with its position in the whole input. Records with an `id` replace the
+   * dataset's record of that id (keeping its annotations), so logging again after a failure is safe.
+   * Rejects on an error answer (e.g. `NotFoundError` for an unknown dataset); the batches before it
+   * are stored.
+   *
+   * @example
+   * const { processed, failed, errors } = await client.log(
+   *   [{ id: 'r1', fields: { text: 'I love it' } }, { id: 'r2', fields: { text: 'Meh' }, metadata: { source: 'web' } }],
+   *   'reviews',
+   * );
+   *
+   * @example
+   * function* lines() { for (let i = 0; i < 100_000; i++) yield { id: i, fields: { text: `line ${i}` } }; }
+   * await client.log(lines(), 'big', { workspace: 'team' }); // 200 requests of 500
+   */
+  async log(records: Iterable<RecordInput> | AsyncIterable<RecordInput>, name: string, options: LogOptions = {}): Promise<LogResult> {
+    const workspace = this.#datasetWorkspace(options.workspace, 'log');
+    if (!isIterable(records)) {
+      throw new ArgillaError('log: records must be an array or an (async) iterable of records {id?, fields, metadata?}.', 'invalid_argument');
+    }
+    const batchSize = clampedInteger(options.batchSize, MAX_BATCH, 1, MAX_BATCH);
+    const maxBytes = options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
+    const result: LogResult = { processed: 0, failed: 0, errors: [], requests: 0 };
+
+    const send = async (parts: string[], indexes: number[]): Promise<void> => {
+      let answer: Answer<Operations['POST /api/datasets/{name}/records:bulk']['response']>;
+      try {
+        answer = await this.#call(
+          'POST /api/datasets/{name}/records:bulk',
+          { path: { name }, query: { workspace }, signal: options.signal },
+          `{"records":[${parts.join(',')}]}`,
+        );
+      } catch (error) {
+        // 413: the server's body limit is lower than maxBatchBytes assumed. Nothing was stored, so
+        // send the batch again in halves; a single record that is still too large is refused.
+        if (!(error instanceof ApiError && error.status === 413)) throw error;
+        result.requests++;
+        if (parts.length === 1) {
+          result.failed++;
+          result.errors.push({ index: indexes[0]!, message: `too large to send: ${error.detail}` });
+          return;
+        }
+        const half = Math.ceil(parts.length / 2);
+        await send(parts.slice(0, half), indexes.slice(0, half));
+        await send(parts.slice(half), indexes.slice(half));
+        return;
+      }
+      result.requests++;
+      result.processed += answer.body.processed;
+      result.failed += answer.body.failed;
+      for (const refused of answer.body.errors) result.errors.push({ index: indexes[refused.index] ?? -1, message: refused.message });
+    };
+
+    let parts: string[] = [];
+    let indexes: number[] = [];
+    let bytes = 0;
+    let index = 0;
+    for await (const record of records as AsyncIterable<RecordInput>) {
+      const at = index++;
+      let json: string | undefined;
+      try {
+        json = JSON.stringify(record);
+      } catch (error) {
+        result.failed++;
+        result.errors.push({ index: at, message: `cannot be sent as JSON: ${error instanceof Error ? error.message : String(error)}` });
+        continue;
+      }
+      if (json === undefined) {
+        result.failed++;
+        result.errors.push({ index: at, message: 'must be an object {id?, fields, metadata?}' });
+        continue;
+      }
+      const size = utf8Length(json) + 1;
+      if (parts.length > 0 && bytes + size > maxBytes) {
+        await send(parts, indexes);
+        [parts, indexes, bytes] = [[], [], 0];
+      }
+      parts.push(json);
+      indexes.push(at);
+      bytes += size;
+      if (parts.length >= batchSize) {
+        await send(parts, indexes);
+        [parts, indexes, bytes] = [[], [], 0];
+      }
+    }
+    // Nothing to send still checks the workspace and the dataset, as any other input would.
+    if (parts.length > 0 || result.requests === 0) await send(parts, indexes);
+    return result;
+  }
+
+  /**
+   * Every record of a dataset (or those matching the filters), in the order they were logged,
+   * fetched page by page by following the server's cursor; the next page is requested while the
+   * current one is consumed. Breaking out of the loop stops the fetching.
+   *
+   * @example
+   * for await (const record of client.iterRecords('reviews', { annotated: false, pageSize: 500 })) {
+   *   console.log(record.id, record.fields.text);
+   * }
+   */
+  iterRecords(name: string, options: IterRecordsOptions = {}): AsyncGenerator<DatasetRecord, void, undefined> {
+    return this.#records(name, options, 'iterRecords');
+  }
+
+  async *#records(name: string, options: IterRecordsOptions, call: string): AsyncGenerator<DatasetRecord, void, undefined> {
+    const workspace = this.#datasetWorkspace(options.workspace, call);
+    const pageSize = clampedInteger(options.pageSize, MAX_PAGE, 1, MAX_PAGE);
+    let remaining = options.limit === undefined ? Infinity : count(options.limit, 'limit');
+    if (remaining === 0) return;
+    const filters = { workspace, annotated: options.annotated, annotated_by: options.annotatedBy, label: options.label };
+    // Aborts the page fetched ahead when the caller stops early (or aborts its own signal).
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(options.signal?.reason);
+    if (options.signal?.aborted) onAbort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    type RecordPage = Answer<Operations['GET /api/datasets/{name}/records']['response']>;
+    const fetchPage = (cursor: string | undefined): Promise<RecordPage> => {
+      const limit = Math.min(pageSize, remaining);
+      const pending = this.request('GET /api/datasets/{name}/records', { path: { name }, query: { ...filters, cursor, limit }, signal: controller.signal });
+      pending.catch(() => {}); // handled where it is awaited; never an unhandled rejection if abandoned
+      return pending;
+    };
+    try {
+      let next: Promise<RecordPage> | undefined = fetchPage(undefined);
+      while (next !== undefined) {
+        const page: RecordPage = await next;
+        const { items, next_cursor } = page.body;
+        const current = items.length > remaining ? items.slice(0, remaining) : items;
+        remaining -= current.length;
+        next = next_cursor !== null && items.length > 0 && remaining > 0 ? fetchPage(next_cursor) : undefined;
+        yield* current;
+      }
+    } finally {
+      controller.abort();
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /**
+   * The records of a dataset as an array: all of them, or the first `limit`, optionally filtered
+   * (`annotated`, `annotatedBy`, `label`). For large datasets prefer `iterRecords`, which holds one
+   * page at a time.
+   *
+   * @example
+   * const records = await client.load('reviews', { limit: 100, annotatedBy: 'ann' });
+   * console.log(records[0]?.annotations);
+   */
+  async load(name: string, options: LoadOptions = {}): Promise<DatasetRecord[]> {
+    const records: DatasetRecord[] = [];
+    for await (const record of this.#records(name, options, 'load')) records.push(record);
+    return records;
+  }
+
+  /**
+   * Records (or replaces) the caller's annotation of one record, checked against the dataset's
+   * labels (`ValidationError` naming the allowed ones otherwise); resolves to the record with all
+   * of its annotations. `value` is a label, a list of labels or `{ labels: [...] }`.
+   *
+   * @example
+   * await client.annotate('reviews', 'r1', ['pos']);
+   * await client.annotate('reviews', 'r2', { labels: [] }, { status: 'discarded' });
+   */
+  async annotate(name: string, recordId: string | number, value: AnnotationValue, options: AnnotateOptions = {}): Promise<DatasetRecord> {
+    const workspace = this.#datasetWorkspace(options.workspace, 'annotate');
+    const labels = labelsOf(value);
+    const body = options.status === undefined ? { value: { labels } } : { value: { labels }, status: options.status };
+    return (
+      await this.request('PUT /api/datasets/{name}/records/{id}/annotation', { path: { name, id: String(recordId) }, query: { workspace }, body })
+    ).body;
+  }
+
+  /**
+   * Copies a dataset, with its settings, records and annotations (authors included), from the
+   * current workspace (or `sourceWorkspace`) to `workspace` (default: the same one), under
+   * `nameOfCopy` (admin). Rejects with `NotFoundError` for an unknown target workspace and
+   * `AlreadyExistsError` if the target has a dataset of that name.
+   *
+   * @example
+   * await client.setWorkspace('team');
+   * const copy = await client.copy('reviews', 'reviews-2023', { workspace: 'archive' });
+   */
+  async copy(name: string, nameOfCopy: string, options: CopyOptions = {}): Promise<Dataset> {
+    const source = this.#datasetWorkspace(options.sourceWorkspace, 'copy');
+    const target = options.workspace ?? source;
+    checkWorkspaceName(target);
+    return (
+      await this.request('POST /api/datasets/{name}:copy', { path: { name }, query: { workspace: source }, body: { name: nameOfCopy, target_workspace: target } })
+    ).body;
+  }
+
+  /** The workspace of a dataset call: the one given, else the current one; checked before any request. */
+  #datasetWorkspace(given: string | undefined, call: string): string {
+    const workspace = given ?? this.#workspace;
+    if (workspace === undefined) {
+      throw new WorkspaceError(
+        `${call}: no workspace. Pass { workspace: '<name>' }, or select one first with init({ workspace }) or setWorkspace(name).`,
+        'workspace_required',
+        '',
+      );
+    }
+    checkWorkspaceName(workspace);
+    return workspace;
+  }
+
   // ---- any operation ----------------------------------------------------------------------------
 
   /**
@@ -436,6 +755,15 @@ export class Argilla {
    * const { body } = await client.request('GET /api/users/{id}', { path: { id } });
    */
   async request<K extends keyof Operations>(operation: K, options: RequestOptions<K> = {}): Promise<Answer<Operations[K]['response']>> {
+    return this.#call(operation, options);
+  }
+
+  /** `request`, optionally with the JSON body already serialised (`log` builds its batches as text). */
+  async #call<K extends keyof Operations>(
+    operation: K,
+    options: RequestOptions<K>,
+    jsonText?: string,
+  ): Promise<Answer<Operations[K]['response']>> {
     const space = operation.indexOf(' ');
     const method = operation.slice(0, space);
     const template = operation.slice(space + 1);
@@ -458,7 +786,10 @@ export class Argilla {
     if (!options.anonymous) Object.assign(headers, this.#authHeaders());
     if (this.#workspace !== undefined) headers[WORKSPACE_HEADER] = this.#workspace;
     let body: string | undefined;
-    if (options.body !== undefined) {
+    if (jsonText !== undefined) {
+      body = jsonText;
+      headers['content-type'] = 'application/json';
+    } else if (options.body !== undefined) {
       if (options.form) {
         const form = new URLSearchParams();
         for (const [key, value] of Object.entries(options.body as Record<string, unknown>)) {
@@ -517,6 +848,48 @@ function accessibleWorkspace(me: User, name: string): string {
     'workspace_not_accessible',
     name,
   );
+}
+
+function isIterable(value: unknown): value is Iterable<unknown> | AsyncIterable<unknown> {
+  if (value === null || typeof value !== 'object') return false; // strings are iterable, but not records
+  return typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function' || typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
+}
+
+/** A whole number within [min, max]; `fallback` when not given or not a finite number. */
+function clampedInteger(value: number | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined || !Number.isFinite(value)) return fallback;
+  return Math.min(Math.max(min, Math.floor(value)), max);
+}
+
+/** A count given by the caller (`limit`): a whole number, 0 or more. */
+function count(value: number, option: string): number {
+  if (!(Number.isInteger(value) && value >= 0) && value !== Infinity) {
+    throw new ArgillaError(`${option} must be a whole number, 0 or more (got ${String(value)}).`, 'invalid_argument');
+  }
+  return value;
+}
+
+/** An annotation value as the server takes it: `'pos'`, `['pos']` and `{ labels: ['pos'] }` alike. */
+function labelsOf(value: AnnotationValue): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return [...(value as readonly string[])];
+  if (value !== null && typeof value === 'object' && Array.isArray((value as { labels?: unknown }).labels)) {
+    return [...(value as { labels: readonly string[] }).labels];
+  }
+  throw new ArgillaError("annotate: the value must be a label, a list of labels, or { labels: [...] }.", 'invalid_argument');
+}
+
+/** The UTF-8 size of a string (JSON.stringify escapes lone surrogates, so pairs are whole). */
+function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) continue;
+    if (code < 0x800) bytes += 1;
+    else if (code >= 0xd800 && code <= 0xdfff) bytes += 1; // each half of a pair: 4 bytes for 2 units
+    else bytes += 2;
+  }
+  return bytes;
 }
 
 function page<T>(answer: Answer<T[]>): Page<T> {

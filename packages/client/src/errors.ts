@@ -128,18 +128,24 @@ export class TimeoutError extends NetworkError {
   }
 }
 
+/** The codes of a `WorkspaceError`. */
+export type WorkspaceErrorCode = 'invalid_workspace_name' | 'workspace_not_accessible' | 'workspace_required';
+
 /**
- * `setWorkspace` (or `init` with a workspace) refused a name: `code` is `invalid_workspace_name`
- * (it breaks the naming rule, checked before any request) or `workspace_not_accessible` (it does
- * not exist, or the user is not a member of it).
+ * A workspace was refused or missing, always before any request about it: `code` is
+ * `invalid_workspace_name` (the name breaks the naming rule), `workspace_not_accessible` (from
+ * `setWorkspace` or `init`: it does not exist, or the user is not a member of it) or
+ * `workspace_required` (a dataset call with no `{ workspace }` on a client that has no current
+ * workspace; `workspace` is then `''`).
  *
  * @example
  * catch (error) { if (error instanceof WorkspaceError) console.error(error.workspace, error.code); }
  */
 export class WorkspaceError extends ArgillaError {
   readonly workspace: string;
+  declare readonly code: WorkspaceErrorCode;
 
-  constructor(message: string, code: 'invalid_workspace_name' | 'workspace_not_accessible', workspace: string) {
+  constructor(message: string, code: WorkspaceErrorCode, workspace: string) {
     super(message, code);
     this.workspace = workspace;
   }

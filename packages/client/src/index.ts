@@ -1,7 +1,25 @@
-// @argilla-ts/client: a TypeScript client for the Argilla user and workspace management API.
+// @argilla-ts/client: a TypeScript client for the Argilla user, workspace and dataset API.
 // ESM, no runtime dependencies (global fetch); runs in Node 20+ and in browsers.
-export { Argilla, NAME_PATTERN, type RequestOptions } from './client.js';
-export { defaultClient, getWorkspace, init, setWorkspace, whoami } from './defaults.js';
+export { Argilla, MAX_BATCH, NAME_PATTERN, type RequestOptions } from './client.js';
+export {
+  annotate,
+  copy,
+  createDataset,
+  defaultClient,
+  deleteDataset,
+  deleteDataset as delete,
+  getDataset,
+  getSettings,
+  getWorkspace,
+  init,
+  iterRecords,
+  listDatasets,
+  load,
+  log,
+  setWorkspace,
+  updateSettings,
+  whoami,
+} from './defaults.js';
 export {
   AlreadyExistsError,
   ApiError,
@@ -16,11 +34,29 @@ export {
   ValidationError,
   WorkspaceError,
   type ProblemFieldError,
+  type WorkspaceErrorCode,
 } from './errors.js';
 export type { Answer } from './transport.js';
 export type {
+  AnnotateOptions,
+  Annotation,
+  AnnotationStatus,
+  AnnotationValue,
   ArgillaOptions,
+  CopyOptions,
+  CreateDatasetOptions,
   CreateUserInput,
+  Dataset,
+  DatasetRecord,
+  DatasetSettings,
+  IterRecordsOptions,
+  LoadOptions,
+  LogOptions,
+  LogResult,
+  RecordFilters,
+  RecordInput,
+  SettingsInput,
+  WorkspaceOption,
   IterUsersFilters,
   ListUsersFilters,
   ListWorkspacesOptions,

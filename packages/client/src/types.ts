@@ -1,8 +1,8 @@
 // The public request and response types, all derived from the generated wire types
 // (src/generated/api.ts), so a change on the server shows up here at compile time.
-import type { Operations, Problem, User, Workspace } from './generated/api.js';
+import type { Dataset, DatasetRecord, DatasetSettings, Operations, Problem, User, Workspace } from './generated/api.js';
 
-export type { Operations, Problem, User, Workspace };
+export type { Dataset, DatasetRecord, DatasetSettings, Operations, Problem, User, Workspace };
 
 /** A user's role. */
 export type Role = User['role'];
@@ -54,4 +54,107 @@ export interface ArgillaOptions {
   retryDelayMs?: number;
   /** The fetch implementation (default: the global `fetch`). */
   fetch?: typeof fetch;
+}
+
+// ---- datasets ------------------------------------------------------------------------------------
+
+/** One annotation of a record: its author (`user_id` empty once the user is deleted), labels and status. */
+export type Annotation = DatasetRecord['annotations'][number];
+
+/** `submitted` (the default) or `discarded`. */
+export type AnnotationStatus = Annotation['status'];
+
+/**
+ * A labelling schema to create a dataset with or to replace its settings with. Fields left out take
+ * their defaults: `task: 'text_classification'`, `labels: []`, `multi_label: false`.
+ */
+export type SettingsInput = Partial<DatasetSettings>;
+
+/**
+ * A record to log: its `fields` (the data to annotate, e.g. `{ text: '...' }`), optional
+ * `metadata`, and an optional `id` (text or a whole number). Logging a record whose id the dataset
+ * already holds replaces its fields and metadata (and keeps its annotations); without an id the
+ * server makes one.
+ */
+export interface RecordInput {
+  id?: string | number | null;
+  fields: Record<string, unknown>;
+  metadata?: Record<string, unknown> | null;
+}
+
+/**
+ * An annotation's value: one label, a list of labels, or the wire form `{ labels: [...] }`. The
+ * labels must be among the dataset's settings; more than one only when `multi_label` is true.
+ */
+export type AnnotationValue = string | readonly string[] | { labels: readonly string[] };
+
+/** The workspace a dataset call is about; default: the client's current one (`init`, `setWorkspace`). */
+export interface WorkspaceOption {
+  workspace?: string;
+}
+
+/** Options of `createDataset`. */
+export interface CreateDatasetOptions extends WorkspaceOption {
+  /** the labelling schema (default: no labels yet, one label per record) */
+  settings?: SettingsInput;
+}
+
+/** Options of `log`. */
+export interface LogOptions extends WorkspaceOption {
+  /** records per request, 1 to 500 (the server's limit; default 500) */
+  batchSize?: number;
+  /**
+   * Upper bound on a request body in bytes (default 1,000,000, under the server's 1 MiB limit): a
+   * batch is sent early when its next record would cross it.
+   */
+  maxBatchBytes?: number;
+  signal?: AbortSignal;
+}
+
+/** What `log` did: totals over every batch; `errors` name each refused record by its position in the input. */
+export interface LogResult {
+  /** records stored (inserted or replaced) */
+  processed: number;
+  /** records refused (see `errors`) */
+  failed: number;
+  /** one entry per refused record: its 0-based position in the whole input, and why */
+  errors: Array<{ index: number; message: string }>;
+  /** bulk requests sent (one per batch) */
+  requests: number;
+}
+
+/** Filters of `load` and `iterRecords`. */
+export interface RecordFilters {
+  /** only records with (true) or without (false) an annotation */
+  annotated?: boolean;
+  /** only records annotated by this username */
+  annotatedBy?: string;
+  /** only records with an annotation carrying this label */
+  label?: string;
+}
+
+/** Options of `iterRecords`. */
+export interface IterRecordsOptions extends WorkspaceOption, RecordFilters {
+  /** records per request, 1 to 1000 (default 1000) */
+  pageSize?: number;
+  /** stop after this many records (default: all) */
+  limit?: number;
+  signal?: AbortSignal;
+}
+
+/** Options of `load`. */
+export type LoadOptions = IterRecordsOptions;
+
+/** Options of `copy`. */
+export interface CopyOptions {
+  /** the workspace to copy into (default: the source's) */
+  workspace?: string;
+  /** the workspace to copy from (default: the client's current one) */
+  sourceWorkspace?: string;
+}
+
+/** Options of `annotate`. */
+export interface AnnotateOptions extends WorkspaceOption {
+  /** `submitted` (default) or `discarded` */
+  status?: AnnotationStatus;
 }

@@ -59,6 +59,15 @@ describe('client: the README', () => {
     assert.match(code, /init\(\{[^)]*workspace: 'team'/);
     assert.match(code, /setWorkspace\('argilla'\)/);
     assert.match(code, /login\(/);
+    // The dataset guide: an admin creates a dataset with labels in a workspace, an annotator logs,
+    // annotates and loads, an admin copies it to another workspace and deletes the original.
+    assert.match(code, /createDataset\('reviews', \{\s*settings: \{[^}]*labels: \['pos', 'neg'\]/);
+    assert.match(code, /ann\.log\(/);
+    assert.match(code, /ann\.annotate\(/);
+    assert.match(code, /ann\.load\(/);
+    assert.match(code, /iterRecords\(/);
+    assert.match(code, /rg\.copy\('reviews', 'reviews-2023', \{ workspace: 'argilla' \}\)/);
+    assert.match(code, /rg\.delete\(/);
     for (const block of blocks) assert.match(block.code, /from '@argilla-ts\/client'/, `"${block.title}" imports the package`);
   });
 });
@@ -112,6 +121,23 @@ for (const backend of backends()) {
       const john = await admin.getUserByUsername('john');
       assert.deepEqual(john.workspaces, ['team']);
       assert.equal(getWorkspace(), 'argilla', 'the default client is where the examples left it');
+
+      // The datasets: the copy in 'argilla' with Ann's annotations (her username kept after her
+      // deletion), the original deleted from 'team'.
+      assert.deepEqual(await admin.listDatasets({ workspace: 'team' }), []);
+      const [copy] = await admin.listDatasets({ workspace: 'argilla' });
+      assert.equal(copy?.name, 'reviews-2023');
+      assert.equal(copy?.records, 1204);
+      assert.equal(copy?.annotated, 2);
+      assert.deepEqual(copy?.settings, { task: 'text_classification', labels: ['pos', 'neg'], multi_label: false });
+      const annotated = await admin.load('reviews-2023', { workspace: 'argilla', annotated: true });
+      assert.deepEqual(
+        annotated.map((r) => [r.id, r.annotations.map((a) => [a.username, a.user_id, a.value.labels])]),
+        [
+          ['r1', [['ann', null, ['pos']]]],
+          ['r2', [['ann', null, ['neg']]]],
+        ],
+      );
     });
   });
 }

@@ -77,6 +77,16 @@ describe(`client: generated types match the server's OpenAPI document (${backend
       'DELETE /api/workspaces/{id}/users/{user_id}',
       'POST /api/security/token',
       'POST /api/security/logout',
+      'GET /api/datasets',
+      'POST /api/datasets',
+      'GET /api/datasets/{name}',
+      'DELETE /api/datasets/{name}',
+      'GET /api/datasets/{name}/settings',
+      'PUT /api/datasets/{name}/settings',
+      'POST /api/datasets/{name}/records:bulk',
+      'GET /api/datasets/{name}/records',
+      'PUT /api/datasets/{name}/records/{id}/annotation',
+      'POST /api/datasets/{name}:copy',
     ];
     for (const key of used) {
       const [method, path] = key.split(' ') as [string, string];
@@ -126,5 +136,21 @@ describe('client: the type generator', () => {
     assert.match(text, /\/\*\* Replace a thing \*\/\n {2}"PUT \/api\/things\/\{id\}": \{\n {4}path: \{\n {6}id: string;\n {4}\};\n {4}query: \{\n {6}dry\?: boolean;\n {4}\};\n {4}body: Thing;\n {4}contentTypes: "application\/json";\n {4}response: Thing;\n {4}errors: 404;\n/);
     assert.match(text, /"GET \/api\/a": \{\n {4}path: never;\n {4}query: never;\n {4}body: never;\n {4}contentTypes: never;\n {4}response: string\[\];\n {4}errors: never;/);
     assert.equal(generateTypes(JSON.parse(JSON.stringify({ paths: {} }))), generateTypes({ paths: {} }), 'deterministic');
+  });
+
+  it("renames a schema that would shadow one of TypeScript's global types (Record → ApiRecord)", () => {
+    const text = generateTypes({
+      components: {
+        schemas: {
+          Record: { type: 'object', required: ['fields'], properties: { fields: { type: 'object', additionalProperties: {} } } },
+        },
+      },
+      paths: {
+        '/api/records': { get: { responses: { '200': { content: { 'application/json': { schema: { $ref: '#/components/schemas/Record' } } } } } } },
+      },
+    });
+    assert.match(text, /export interface ApiRecord \{\n {2}fields: Record<string, unknown>;\n\}/);
+    assert.match(text, /response: ApiRecord;/);
+    assert.doesNotMatch(text, /interface Record\b/);
   });
 });

@@ -144,6 +144,7 @@ export interface Operations {
         error?: string;
       };
       memory: {
+        pid: number;
         rss_bytes: number;
         heap_used_bytes: number;
       };

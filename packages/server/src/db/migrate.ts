@@ -4,6 +4,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import * as m0001 from './migrations/0001_initial_schema.js';
 import * as m0002 from './migrations/0002_login_failures_and_audit.js';
 import * as m0003 from './migrations/0003_datasets.js';
+import * as m0004 from './migrations/0004_api_key_rotation.js';
 
 interface NumberedMigration extends Migration {
   description: string;
@@ -13,6 +14,7 @@ export const MIGRATIONS: Record<string, NumberedMigration> = {
   '0001_initial_schema': m0001,
   '0002_login_failures_and_audit': m0002,
   '0003_datasets': m0003,
+  '0004_api_key_rotation': m0004,
 };
 
 const provider: MigrationProvider = {

@@ -40,6 +40,8 @@ export interface ApiKeysTable {
   last_used_at: string | null;
   expires_at: string | null;
   revoked_at: string | null;
+  /** set on a rotated key: the key that replaced it */
+  replaced_by?: string | null;
 }
 
 export interface LoginSessionsTable {

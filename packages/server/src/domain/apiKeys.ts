@@ -79,6 +79,7 @@ function newKeyRow(userId: string, name: string, secret: string, expiresAt: stri
     last_used_at: null,
     expires_at: expiresAt,
     revoked_at: null,
+    replaced_by: null,
   };
 }
 
@@ -141,12 +142,20 @@ export async function rotateApiKey(
   return database.db.transaction().execute(async (trx) => {
     const user = await requireKeyOwner(trx, actor, userId);
     const old = await requireKey(trx, user.id, keyId);
+    if (old.replaced_by) {
+      throw fail.conflict('api_key_already_rotated', `API key '${old.name}' (${old.preview}) was already rotated: rotate its replacement instead.`, {
+        replaced_by: old.replaced_by,
+      });
+    }
+    if (old.expires_at !== null && old.expires_at <= nowIso()) {
+      throw fail.conflict('api_key_expired', `API key '${old.name}' (${old.preview}) has expired: create a new key instead.`, { id: old.id });
+    }
     const graceEnd = new Date(Date.now() + graceSeconds * 1000).toISOString().replace('Z', '000Z');
     const oldExpiry = old.expires_at !== null && old.expires_at < graceEnd ? old.expires_at : graceEnd;
-    await updateKey(trx, old.id, { expires_at: oldExpiry });
     const secret = generateApiKey();
     const row = newKeyRow(user.id, old.name, secret, old.expires_at);
     await insertApiKey(trx, row);
+    await updateKey(trx, old.id, { expires_at: oldExpiry, replaced_by: row.id });
     await recordEvent(trx, actor, {
       type: 'api_key.rotated',
       target_type: 'api_key',

@@ -3,7 +3,7 @@ import type { Database } from '../db/connect.js';
 import type { Db } from '../db/schema.js';
 import { insertAuditEvent, listAuditRows } from '../db/repos/audit.js';
 import { newId } from '../lib/ids.js';
-import { nowIso } from '../lib/time.js';
+import { nowIso, toStoredTime } from '../lib/time.js';
 import { fail } from './errors.js';
 import { authorize, type Actor, type Origin } from './policies.js';
 
@@ -83,8 +83,10 @@ export interface AuditQuery {
 
 function decodeCursor(cursor: string): { created_at: string; id: string } {
   try {
-    const [created_at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    if (typeof created_at === 'string' && typeof id === 'string') return { created_at, id };
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(parsed) && parsed.length === 2 && parsed.every((part) => typeof part === 'string')) {
+      return { created_at: parsed[0] as string, id: parsed[1] as string };
+    }
   } catch {
     // fall through
   }
@@ -93,9 +95,9 @@ function decodeCursor(cursor: string): { created_at: string; id: string } {
 
 function checkTime(field: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  const time = Date.parse(value);
-  if (Number.isNaN(time)) throw fail.validation([{ field, message: 'must be an ISO-8601 time, e.g. 2026-01-31T12:00:00Z' }]);
-  return new Date(time).toISOString().replace('Z', '000Z');
+  const time = toStoredTime(value);
+  if (time === null) throw fail.validation([{ field, message: 'must be an ISO-8601 time, e.g. 2026-01-31T12:00:00Z' }]);
+  return time;
 }
 
 /** Events newest first, a page at a time; `next_cursor` is null on the last page. */

@@ -17,7 +17,7 @@ import { fail } from './errors.js';
 import type { Actor, Origin, Role } from './policies.js';
 import { recordEvent } from './audit.js';
 import { loginRetryAfter, THROTTLE } from './throttle.js';
-import { clearFailuresOf, insertLoginFailure, pruneFailures } from '../db/repos/loginFailures.js';
+import { clearFailuresOf, deleteLoginFailure, insertLoginFailure, pruneFailures } from '../db/repos/loginFailures.js';
 import { describeCaller, type User } from './views.js';
 
 export interface Authenticated {
@@ -100,16 +100,18 @@ export async function login(
 ): Promise<LoginResult> {
   const { db } = database;
   const ip = origin.ip ?? 'local';
-  const retryAfter = await loginRetryAfter(db, username, ip);
-  if (retryAfter > 0) throw fail.throttled(retryAfter);
+  const attempt = await insertLoginFailure(db, username, ip, nowIso());
+  const retryAfter = await loginRetryAfter(db, username, ip, attempt);
+  if (retryAfter > 0) {
+    await deleteLoginFailure(db, attempt);
+    throw fail.throttled(retryAfter);
+  }
   const user = await findUserByUsername(db, username);
   const check = user ? await verifyPassword(password, user.password_hash) : (await verifyAgainstDummy(password), null);
   const now = nowIso();
   if (!user || !check?.ok || user.disabled === 1) {
-    await db.transaction().execute(async (trx) => {
-      await insertLoginFailure(trx, username, ip, now);
-      await recordEvent(trx, null, { type: 'auth.login.failed', target_type: 'user', target_id: user?.id ?? null, data: { username } }, origin);
-    });
+    // The attempt's record stays: it is the failure.
+    await recordEvent(db, null, { type: 'auth.login.failed', target_type: 'user', target_id: user?.id ?? null, data: { username } }, origin);
     // Now and then, forget failures that no longer count.
     if (Math.random() < 0.05) await pruneFailures(db, new Date(Date.now() - THROTTLE.windowMs).toISOString());
     throw fail.unauthorized();

@@ -103,6 +103,9 @@ export function checkSettings(input: unknown, field = 'settings'): Settings {
     labels.forEach((label, i) => {
       if (typeof label !== 'string' || label.trim() === '' || label.length > 100) {
         errors.push({ field: `${field}/labels/${i}`, message: 'must be a label name of 1 to 100 characters' });
+      } else if (label.includes('|')) {
+        // The label filter keeps an annotation's labels as |a|b|: a '|' inside one would be ambiguous.
+        errors.push({ field: `${field}/labels/${i}`, message: "must not contain '|'" });
       } else if (labels.indexOf(label) !== i) errors.push({ field: `${field}/labels/${i}`, message: `'${label}' is listed twice` });
     });
     if (labels.length > 1000) errors.push({ field: `${field}/labels`, message: 'at most 1000 labels' });
@@ -227,7 +230,9 @@ export async function logRecords(
     if (metadata !== undefined && metadata !== null && !isPlainObject(metadata)) return errors.push({ index, message: 'metadata must be an object' });
     const key = id === undefined || id === null ? newId() : String(id);
     const at = nowIso();
-    valid.set(key, { dataset_id: dataset.id, id: key, fields: JSON.stringify(fields), metadata: JSON.stringify(metadata ?? {}), inserted_at: at, updated_at: at });
+    // A repeated id keeps the place (and first time) of its first occurrence, as upserts would.
+    const inserted = valid.get(key)?.inserted_at ?? at;
+    valid.set(key, { dataset_id: dataset.id, id: key, fields: JSON.stringify(fields), metadata: JSON.stringify(metadata ?? {}), inserted_at: inserted, updated_at: at });
     return undefined;
   });
 
@@ -285,8 +290,10 @@ export interface LoadQuery {
 
 function decodeCursor(cursor: string): { inserted_at: string; id: string } {
   try {
-    const [inserted_at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    if (typeof inserted_at === 'string' && typeof id === 'string') return { inserted_at, id };
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(parsed) && parsed.length === 2 && parsed.every((part) => typeof part === 'string')) {
+      return { inserted_at: parsed[0] as string, id: parsed[1] as string };
+    }
   } catch {
     // fall through
   }

@@ -7,6 +7,10 @@
 // guessing slowly, and a real user is never locked for longer than the window after the last
 // failure. A successful login clears the account's failures. The same rule, with a higher limit,
 // applies per source address, so one address cannot try many usernames.
+//
+// An attempt is recorded as a failure *before* its password is checked, and only then compared
+// with the others: so concurrent guesses see each other, and a burst cannot check more passwords
+// than the limit allows. A refused attempt removes its record; a successful one clears them all.
 import type { Db } from '../db/schema.js';
 import { failureTimes } from '../db/repos/loginFailures.js';
 
@@ -26,10 +30,16 @@ export function lockedUntil(times: string[], limit: number): number {
   return Date.parse(times[times.length - 1]!) + lock;
 }
 
-/** Seconds to wait before a login for this username from this address may be tried, or 0. */
-export async function loginRetryAfter(db: Db, username: string, ip: string, now = Date.now()): Promise<number> {
+/**
+ * Seconds to wait before a login for this username from this address may be tried, or 0.
+ * `attempt`: the caller's own attempt, already recorded (not counted against itself).
+ */
+export async function loginRetryAfter(db: Db, username: string, ip: string, attempt?: string, now = Date.now()): Promise<number> {
   const since = new Date(now - THROTTLE.windowMs).toISOString();
-  const [byUser, byAddress] = await Promise.all([failureTimes(db, 'username', username, since), failureTimes(db, 'ip', ip, since)]);
+  const [byUser, byAddress] = await Promise.all([
+    failureTimes(db, 'username', username, since, attempt),
+    failureTimes(db, 'ip', ip, since, attempt),
+  ]);
   const until = Math.max(lockedUntil(byUser, THROTTLE.perUsername), lockedUntil(byAddress, THROTTLE.perAddress));
   return until > now ? Math.ceil((until - now) / 1000) : 0;
 }

@@ -12,6 +12,7 @@ import { pino } from 'pino';
 import type { Config } from '../config.js';
 import type { Database } from '../db/connect.js';
 import { authenticate } from './auth.js';
+import { fail } from '../domain/errors.js';
 import { problem, sendProblem, toProblem } from './problems.js';
 import { ApiKeySchema, DatasetSchema, ProblemSchema, RecordSchema, SettingsSchema, UserSchema, WorkspaceSchema } from './schemas.js';
 import { registerDatasetRoutes } from './routes/datasets.js';
@@ -33,6 +34,26 @@ export interface AppDeps {
 }
 
 export const BODY_LIMIT = 1024 * 1024;
+
+/** The JSON pointer of the first text (value or key) holding a NUL character, or null. */
+function findNul(value: unknown, pointer: string): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? pointer : null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findNul(value[i], `${pointer}/${i}`);
+      if (found !== null) return found;
+    }
+    return null;
+  }
+  if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      if (key.includes('\u0000')) return `${pointer}/${key.replace(/\u0000/g, '')}`;
+      const found = findNul(item, `${pointer}/${key}`);
+      if (found !== null) return found;
+    }
+  }
+  return null;
+}
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 // Bodies are validated without type coercion (a number is not a name); query strings and path
@@ -122,6 +143,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     const auth = await authenticate(deps.database, request);
     // The actor carries where the request came from, for the audit log (a copy: `auth` may be cached).
     request.auth = { ...auth, actor: { ...auth.actor, ip: request.ip, requestId: String(request.id) } };
+  });
+
+  // PostgreSQL text cannot hold NUL characters (and no name or label needs one): refuse them
+  // everywhere, on both databases, as invalid input.
+  app.addHook('preValidation', async (request) => {
+    const pointer = /%00/i.test(request.url) ? '/query' : findNul(request.body, '');
+    if (pointer !== null) throw fail.validation([{ field: pointer.slice(1) || 'body', message: 'must not contain NUL characters (\\u0000)' }]);
   });
 
   app.addHook('onResponse', async (request, reply) => {

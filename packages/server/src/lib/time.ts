@@ -23,3 +23,15 @@ export function addMinutes(iso: string, minutes: number): string {
   const micros = Math.floor(Date.parse(iso) / 1000) * 1_000_000 + Number(fraction.padEnd(6, '0').slice(0, 6));
   return format(micros + minutes * 60_000_000);
 }
+
+/**
+ * An ISO-8601 time as stored (UTC, microseconds), keeping the fraction it was given beyond the
+ * millisecond; null when it is not a time.
+ */
+export function toStoredTime(value: string): string | null {
+  const millis = Date.parse(value);
+  if (Number.isNaN(millis)) return null;
+  const fraction = /T[\d:]+\.(\d+)/.exec(value)?.[1] ?? '';
+  const extraMicros = Number((fraction.slice(3, 6) || '0').padEnd(3, '0'));
+  return format(millis * 1000 + extraMicros);
+}

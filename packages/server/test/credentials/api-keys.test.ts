@@ -265,6 +265,39 @@ for (const backend of backends()) {
       assert.equal(Date.parse(oldListed.expires_at), Date.parse(expires));
       assert.equal(Date.parse(rotated.expires_at!), Date.parse(expires));
     });
+    it('rotating an expired key is refused, never answered with a key that is already dead', async () => {
+      const user = await makeUser(server);
+      const k = assertCreated(await call(server, 'POST', '/api/me/api-keys', { key: user.apiKey, json: { name: 'lapsed' } }), 'lapsed');
+      await server.database.db.updateTable('api_keys').set({ expires_at: '2020-01-01T00:00:00.000000Z' }).where('id', '=', k.id).execute();
+      assert.equal(await status(server, k.apiKey), 401);
+      const reply = await call(server, 'POST', `/api/me/api-keys/${k.id}/rotate`, { key: user.apiKey });
+      if (reply.status === 200) {
+        assert.equal(
+          await status(server, reply.body.api_key),
+          200,
+          `rotate answered 200 with a key that does not authenticate (expires_at ${reply.body.expires_at})`,
+        );
+      } else {
+        assert.ok([404, 409, 422].includes(reply.status), `${reply.status}`);
+        assertProblem(reply, reply.status);
+      }
+    });
+
+    it('rotating a key again during its grace period keeps the original expiry for the new key', async () => {
+      const user = await makeUser(server);
+      const first = assertCreated(await call(server, 'POST', '/api/me/api-keys', { key: user.apiKey, json: { name: 'twice' } }), 'twice');
+      const second = assertCreated(await call(server, 'POST', `/api/me/api-keys/${first.id}/rotate`, { key: user.apiKey }), 'twice');
+      assert.equal(second.expires_at, null);
+      // the first key is still listed (and works) during its grace period: rotating it again...
+      const again = await call(server, 'POST', `/api/me/api-keys/${first.id}/rotate`, { key: user.apiKey });
+      if (again.status === 200) {
+        const third = assertCreated(again, 'twice');
+        assert.equal(third.expires_at, null, `the new key inherits the old key's grace end ${third.expires_at} instead of no expiry`);
+      } else {
+        assert.ok([404, 409].includes(again.status), `${again.status}`);
+        assertProblem(again, again.status);
+      }
+    });
   });
 
   describe(`API key rotation with a short grace period (${backend.name})`, () => {

@@ -94,7 +94,8 @@ for (const backend of backends()) {
     it('a failed login: auth.login.failed without an actor, naming the user; for an unknown name, no target', async () => {
       const user = await makeUser(server);
       remember(user.password, user.apiKey, 'wrong-pass-xyz', 'guess-for-ghost');
-      const reply = await login(server, user.username, 'wrong-pass-xyz');
+      // the source address is the connection's, whatever a client claims in X-Forwarded-For
+      const reply = await login(server, user.username, 'wrong-pass-xyz', { 'x-forwarded-for': '203.0.113.9' });
       assert.equal(reply.status, 401);
       await expectEvent(server, reply, 'auth.login.failed', { actor: null, target_type: 'user', target_id: user.id, data: { username: user.username } });
       const ghost = await login(server, 'ghost-user', 'guess-for-ghost');

@@ -25,9 +25,9 @@ function assertThrottled(reply: Reply, min: number, max: number): number {
   return seconds;
 }
 
-async function failTimes(server: TestServer, username: string, times: number): Promise<void> {
+async function failTimes(server: TestServer, username: string, times: number, headers: (i: number) => Record<string, string> = () => ({})): Promise<void> {
   for (let i = 0; i < times; i++) {
-    const reply = await login(server, username, `wrong-password-${i}`);
+    const reply = await login(server, username, `wrong-password-${i}`, headers(i));
     assertProblem(reply, 401);
   }
 }
@@ -71,19 +71,19 @@ for (const backend of backends()) {
           Array.from({ length: count }, (_, i) => ({ id: crypto.randomUUID(), username, ip, created_at: iso(endMs - (count - 1 - i) * 1000) }));
         // ten failures ending 10 s ago: locked for 50 more seconds
         await database.db.insertInto('login_failures').values(rows('alice', '10.0.0.1', 10, now - 10_000)).execute();
-        assert.equal(await loginRetryAfter(database.db, 'alice', '10.0.0.9', now), 50);
-        assert.equal(await loginRetryAfter(database.db, 'bob', '10.0.0.9', now), 0, 'another username is not locked');
+        assert.equal(await loginRetryAfter(database.db, 'alice', '10.0.0.9', undefined, now), 50);
+        assert.equal(await loginRetryAfter(database.db, 'bob', '10.0.0.9', undefined, now), 0, 'another username is not locked');
         // ten failures that ended 16 minutes ago count for nothing
         await database.db.insertInto('login_failures').values(rows('carol', '10.0.0.2', 10, now - 16 * MINUTE)).execute();
-        assert.equal(await loginRetryAfter(database.db, 'carol', '10.0.0.9', now), 0);
+        assert.equal(await loginRetryAfter(database.db, 'carol', '10.0.0.9', undefined, now), 0);
         // eleven failures, the last 30 s ago: the lock is 2 minutes
         await database.db.insertInto('login_failures').values(rows('dave', '10.0.0.3', 11, now - 30_000)).execute();
-        assert.equal(await loginRetryAfter(database.db, 'dave', '10.0.0.9', now), 90);
+        assert.equal(await loginRetryAfter(database.db, 'dave', '10.0.0.9', undefined, now), 90);
         // fifty failures from one address across many usernames lock that address for any username
         const spread = Array.from({ length: 50 }, (_, i) => ({ id: crypto.randomUUID(), username: `u${i}`, ip: '10.9.9.9', created_at: iso(now - 1000 + i) }));
         await database.db.insertInto('login_failures').values(spread).execute();
-        assert.ok((await loginRetryAfter(database.db, 'fresh-name', '10.9.9.9', now)) > 55);
-        assert.equal(await loginRetryAfter(database.db, 'fresh-name', '10.9.9.8', now), 0, 'another address is not locked');
+        assert.ok((await loginRetryAfter(database.db, 'fresh-name', '10.9.9.9', undefined, now)) > 55);
+        assert.equal(await loginRetryAfter(database.db, 'fresh-name', '10.9.9.8', undefined, now), 0, 'another address is not locked');
       } finally {
         await database.close();
       }
@@ -177,6 +177,26 @@ for (const backend of backends()) {
       assertThrottled(await login(server, 'argilla', '1234'), 55, 60);
       assert.equal((await call(server, 'GET', '/api/me', { key: target.apiKey })).status, 200);
       assert.equal((await call(server, 'GET', '/api/me', { key: server.adminKey })).status, 200);
+    });
+
+    it('concurrent wrong passwords: no more than 10 of them are checked before the lock', async () => {
+      const user = await makeUser(server);
+      const replies = await Promise.all(Array.from({ length: 40 }, (_, i) => login(server, user.username, `parallel-guess-${i}`)));
+      const checked = replies.filter((r) => r.status === 401).length;
+      for (const reply of replies) assert.ok(reply.status === 401 || reply.status === 429, `${reply.status}`);
+      assert.ok(
+        checked <= THROTTLE.perUsername,
+        `${checked} of 40 concurrent guesses were checked (401) and ${await failureCount(server, user.username)} failures recorded; at most ${THROTTLE.perUsername} may be`,
+      );
+      assertThrottled(await login(server, user.username, user.password), 1, 15 * 60);
+    });
+
+    it('a forged X-Forwarded-For or X-Real-IP does not dodge the per-address limit', async () => {
+      const target = await makeUser(server);
+      for (let u = 0; u < 10; u++) {
+        await failTimes(server, `forged-${u}`, 5, (i) => ({ 'x-forwarded-for': `203.0.113.${u * 5 + i}`, 'x-real-ip': `198.51.100.${u * 5 + i}` }));
+      }
+      assertThrottled(await login(server, target.username, target.password, { 'x-forwarded-for': '192.0.2.77' }), 55, 60);
     });
 
     it('malformed logins are 422 and do not count as failures', async () => {

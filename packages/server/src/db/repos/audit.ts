@@ -1,4 +1,5 @@
 // The audit log: inserts and reads only (it is append-only by construction: no update or delete).
+import { sql } from 'kysely';
 import type { AuditEventsTable, Db } from '../schema.js';
 
 export async function insertAuditEvent(db: Db, row: AuditEventsTable): Promise<void> {
@@ -25,7 +26,8 @@ export function listAuditRows(db: Db, filters: AuditFilters, limit: number): Pro
   if (filters.type) {
     // `user` matches user.created, user.updated, ...; a full name matches itself.
     const type = filters.type;
-    query = query.where((eb) => eb.or([eb('type', '=', type), eb('type', 'like', `${type.replace(/[\\%_]/g, '\\$&')}.%`)]));
+    const prefix = `${type}.`;
+    query = query.where((eb) => eb.or([eb('type', '=', type), eb(sql`substr(type, 1, ${prefix.length})`, '=', prefix)]));
   }
   if (filters.since) query = query.where('created_at', '>=', filters.since);
   if (filters.until) query = query.where('created_at', '<', filters.until);

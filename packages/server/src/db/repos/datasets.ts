@@ -1,6 +1,7 @@
 // Datasets, their records and annotations.
 import { sql } from 'kysely';
 import type { AnnotationsTable, DatasetsTable, Db, RecordsTable } from '../schema.js';
+import { containsText } from './dialect.js';
 
 export function insertDataset(db: Db, row: DatasetsTable): Promise<unknown> {
   return db.insertInto('datasets').values(row).execute();
@@ -75,10 +76,6 @@ export interface RecordFilters {
   after?: { inserted_at: string; id: string };
 }
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_|]/g, (c) => `\\${c}`);
-}
-
 /** One page of records in the order they were first logged. */
 export function pageOfRecords(db: Db, datasetId: string, filters: RecordFilters, limit: number): Promise<RecordsTable[]> {
   let query = db.selectFrom('records').selectAll('records').where('records.dataset_id', '=', datasetId);
@@ -97,8 +94,8 @@ export function pageOfRecords(db: Db, datasetId: string, filters: RecordFilters,
     query = query.where(({ exists }) => exists(annotations((q) => q.where('annotations.username', '=', username))));
   }
   if (filters.label) {
-    const pattern = `%|${escapeLike(filters.label)}|%`;
-    query = query.where(({ exists }) => exists(annotations((q) => q.where(sql`annotations.labels like ${pattern} escape '\\'`))));
+    const needle = `|${filters.label}|`;
+    query = query.where(({ exists }) => exists(annotations((q) => q.where(containsText(db, 'annotations.labels', needle)))));
   }
   if (filters.after) {
     const { inserted_at, id } = filters.after;

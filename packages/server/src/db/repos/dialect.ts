@@ -1,5 +1,5 @@
 // The few places where SQLite and PostgreSQL need different SQL.
-import { CompiledQuery, PostgresAdapter } from 'kysely';
+import { CompiledQuery, PostgresAdapter, sql } from 'kysely';
 import type { Db } from '../schema.js';
 import { fastReaderOf } from '../connect.js';
 
@@ -27,4 +27,9 @@ export function statement<Row>(text: string): (db: Db, params: readonly unknown[
     const query = CompiledQuery.raw(isPostgres(db) ? forPostgres : text, params as unknown[]);
     return (await db.executeQuery<Row>(query)).rows;
   };
+}
+
+/** `column` contains `needle`, case-sensitively on both databases (SQLite's LIKE ignores ASCII case). */
+export function containsText(db: Db, column: string, needle: string) {
+  return isPostgres(db) ? sql<boolean>`strpos(${sql.ref(column)}, ${needle}) > 0` : sql<boolean>`instr(${sql.ref(column)}, ${needle}) > 0`;
 }

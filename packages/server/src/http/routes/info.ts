@@ -16,7 +16,7 @@ export function registerInfoRoutes(app: App, { database, version }: AppDeps): vo
     version: Type.String(),
     status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
     database: Type.Object({ dialect: Type.String(), healthy: Type.Boolean(), latency_ms: Type.Number(), error: Type.Optional(Type.String()) }),
-    memory: Type.Object({ rss_bytes: Type.Integer(), heap_used_bytes: Type.Integer() }),
+    memory: Type.Object({ pid: Type.Integer(), rss_bytes: Type.Integer(), heap_used_bytes: Type.Integer() }),
   });
 
   app.get(
@@ -43,7 +43,7 @@ export function registerInfoRoutes(app: App, { database, version }: AppDeps): vo
         version,
         status: error ? ('degraded' as const) : ('ok' as const),
         database: { dialect: database.dialect, healthy: !error, latency_ms: Math.round((performance.now() - started) * 100) / 100, error },
-        memory: { rss_bytes: memory.rss, heap_used_bytes: memory.heapUsed },
+        memory: { pid: process.pid, rss_bytes: memory.rss, heap_used_bytes: memory.heapUsed },
       };
       return reply.code(error ? 503 : 200).send(body);
     },

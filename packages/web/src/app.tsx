@@ -1,0 +1,195 @@
+// The application shell: restores the session from the stored token, routes between pages, and
+// draws the header (navigation, who is logged in, log out) and the default-credentials banner.
+import type { Argilla } from '@argilla-ts/client';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { Notice } from './components.js';
+import { HomePage } from './pages/HomePage.js';
+import { LoginPage } from './pages/LoginPage.js';
+import { ProfilePage } from './pages/ProfilePage.js';
+import { UsersPage } from './pages/UsersPage.js';
+import { WorkspacesPage } from './pages/WorkspacesPage.js';
+import { navigate, useRoute, type Route } from './router.js';
+import { forgetSession, logOut, makeClient, storedToken, type Me } from './session.js';
+
+export interface PageProps {
+  client: Argilla;
+  me: Me;
+  route: Route;
+  /** fetch the user again (after a change to it) */
+  refreshMe: () => Promise<void>;
+  /** end the session and go to the login page with this message */
+  endSession: (notice: string) => void;
+}
+
+interface Session {
+  client: Argilla;
+  me: Me;
+}
+
+const PAGES: Record<string, { title: string; adminOnly: boolean; render: (props: PageProps) => preact.JSX.Element }> = {
+  '/home': { title: 'Home', adminOnly: false, render: (props) => <HomePage {...props} /> },
+  '/profile': { title: 'Profile', adminOnly: false, render: (props) => <ProfilePage {...props} /> },
+  '/users': { title: 'Users', adminOnly: true, render: (props) => <UsersPage {...props} /> },
+  '/workspaces': { title: 'Workspaces', adminOnly: true, render: (props) => <WorkspacesPage {...props} /> },
+};
+
+export function App() {
+  const route = useRoute();
+  // undefined: still checking the stored token; null: logged out.
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const [loginNotice, setLoginNotice] = useState<string | undefined>();
+  const sessionRef = useRef<Session | null | undefined>(undefined);
+  sessionRef.current = session;
+
+  const endSession = useCallback((notice?: string) => {
+    forgetSession();
+    if (sessionRef.current === null) return;
+    sessionRef.current = null;
+    setSession(null);
+    setLoginNotice(notice);
+    const { path } = parseCurrent();
+    navigate('/login', path !== '/login' && path !== '/home' ? { next: path } : {}, { replace: true });
+  }, []);
+
+  const newClient = useCallback(
+    (token: string | undefined) => makeClient(token, () => endSession('Your session has ended (it expired or was closed elsewhere): log in again.')),
+    [endSession],
+  );
+
+  // At start: a stored token resumes the session if the server still accepts it.
+  useEffect(() => {
+    const token = storedToken();
+    if (token === undefined) {
+      setSession(null);
+      return;
+    }
+    const client = newClient(token);
+    client
+      .whoami()
+      .then((me) => setSession({ client, me: me as Me }))
+      .catch(() => {
+        // 401 already ended the session; anything else (server down) shows the login page too.
+        if (sessionRef.current !== null) {
+          setSession(null);
+          setLoginNotice('Could not reach the server to resume your session. Log in again.');
+        }
+      });
+  }, [newClient]);
+
+  // Logged out: every page but the login page sends there (and back after logging in).
+  useEffect(() => {
+    if (session === null && route.path !== '/login') {
+      navigate('/login', route.path !== '/home' ? { next: route.path } : {}, { replace: true });
+    }
+    if (session && (route.path === '/login' || !(route.path in PAGES))) navigate('/home', {}, { replace: true });
+  }, [session, route.path]);
+
+  // Each page change checks the session and refreshes the user (role, workspaces, banner).
+  const refreshMe = useCallback(async () => {
+    const current = sessionRef.current;
+    if (!current) return;
+    const me = (await current.client.whoami()) as Me;
+    if (sessionRef.current === current) setSession({ client: current.client, me });
+  }, []);
+  useEffect(() => {
+    if (session) refreshMe().catch(() => {});
+    const page = PAGES[route.path];
+    document.title = page ? `${page.title} · Argilla` : route.path === '/login' ? 'Log in · Argilla' : 'Argilla';
+  }, [route.path]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  if (session === undefined) return <p class="loading">Loading…</p>;
+
+  if (session === null) {
+    return (
+      <LoginPage
+        notice={loginNotice}
+        onLogin={(client, me) => {
+          setLoginNotice(undefined);
+          setSession({ client, me });
+          navigate(route.params.get('next') ?? '/home', {}, { replace: true });
+        }}
+        newClient={() => newClient(undefined)}
+      />
+    );
+  }
+
+  const { client, me } = session;
+  const isAdmin = me.role === 'admin';
+  const page = PAGES[route.path];
+  const props: PageProps = { client, me, route, refreshMe, endSession: (notice) => endSession(notice) };
+  const logout = async () => {
+    sessionRef.current = null;
+    await logOut(client);
+    setSession(null);
+    setLoginNotice('You are logged out.');
+    navigate('/login', {}, { replace: true });
+  };
+
+  return (
+    <div class="shell">
+      <button type="button" class="skip-link" onClick={() => document.getElementById('main')?.focus()}>
+        Skip to content
+      </button>
+      <header class="topbar">
+        <a class="brand" href="#/home">
+          Argilla
+        </a>
+        <nav aria-label="Main">
+          <ul>
+            <NavLink path="/home" current={route.path} label="Home" />
+            <NavLink path="/profile" current={route.path} label="Profile" />
+            {isAdmin ? <NavLink path="/users" current={route.path} label="Users" /> : null}
+            {isAdmin ? <NavLink path="/workspaces" current={route.path} label="Workspaces" /> : null}
+          </ul>
+        </nav>
+        <div class="whoami">
+          <span>
+            <span class="visually-hidden">Logged in as </span>
+            <strong data-testid="current-user">{me.username}</strong> <span class="role-badge">{me.role}</span>
+          </span>
+          <button type="button" class="secondary" onClick={logout}>
+            Log out
+          </button>
+        </div>
+      </header>
+      {isAdmin && me.default_credentials_in_use ? (
+        <div class="banner" role="alert" data-testid="default-credentials-banner">
+          <strong>Warning:</strong> the default admin credentials (user <code>argilla</code>, password <code>1234</code> or API key{' '}
+          <code>argilla.apikey</code>) still work, so anyone can log in as admin. Change that password and revoke the default API key:{' '}
+          {me.username === 'argilla' ? (
+            <a href="#/profile">on your profile page</a>
+          ) : (
+            <span>
+              reset the password of user argilla on the <a href="#/users?q=argilla">Users page</a>, and revoke its key while logged in as argilla
+            </span>
+          )}
+          .
+        </div>
+      ) : null}
+      <main id="main" tabIndex={-1}>
+        {page && (!page.adminOnly || isAdmin) ? (
+          <page.render {...props} />
+        ) : page ? (
+          <Notice kind="error">Only admins can see this page.</Notice>
+        ) : (
+          <p>Loading…</p>
+        )}
+      </main>
+    </div>
+  );
+}
+
+function NavLink({ path, current, label }: { path: string; current: string; label: string }) {
+  return (
+    <li>
+      <a href={`#${path}`} aria-current={current === path ? 'page' : undefined}>
+        {label}
+      </a>
+    </li>
+  );
+}
+
+function parseCurrent(): { path: string } {
+  const raw = location.hash.replace(/^#/, '');
+  return { path: (raw.split('?')[0] || '/home') as string };
+}

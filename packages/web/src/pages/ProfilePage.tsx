@@ -1,0 +1,232 @@
+// Profile: who you are, changing your password (which ends every session, this one included), and
+// your API keys: listed masked, created (the secret shown once, with a copy button), revoked.
+import type { Operations } from '@argilla-ts/client';
+import { useEffect, useState } from 'preact/hooks';
+import type { PageProps } from '../app.js';
+import { Dialog, Field, formatDate, Notice, onSubmit, PageTitle, SecretOnce, useForm } from '../components.js';
+import { describeError } from '../errors.js';
+
+type ApiKey = Operations['GET /api/me/api-keys']['response'][number];
+
+export function ProfilePage(props: PageProps) {
+  const { me } = props;
+  return (
+    <section>
+      <PageTitle>Your profile</PageTitle>
+      <dl class="details" data-testid="profile-details">
+        <dt>Username</dt>
+        <dd>{me.username}</dd>
+        <dt>Name</dt>
+        <dd>{me.full_name}</dd>
+        <dt>Email</dt>
+        <dd>{me.email ?? '—'}</dd>
+        <dt>Role</dt>
+        <dd>{me.role}</dd>
+        <dt>Workspaces</dt>
+        <dd>{me.workspaces.length > 0 ? me.workspaces.join(', ') : 'none'}</dd>
+      </dl>
+      <ChangePassword {...props} />
+      <ApiKeys {...props} />
+    </section>
+  );
+}
+
+function ChangePassword({ client, endSession }: PageProps) {
+  const form = useForm({ current_password: '', new_password: '', confirm: '' });
+  const { values, errors } = form;
+  const submit = async () => {
+    if (values.new_password !== values.confirm) {
+      form.setErrors({ confirm: 'The two new passwords differ.' });
+      return;
+    }
+    if (values.current_password === '') {
+      form.setErrors({ current_password: 'Enter your current password.' });
+      return;
+    }
+    const done = await form.submit(async () => {
+      await client.request('PATCH /api/me/password', {
+        body: { current_password: values.current_password, new_password: values.new_password },
+      });
+    });
+    // The change ended every session of this user, this one too.
+    if (done) endSession('Your password was changed and all your sessions were ended: log in again with the new password.');
+  };
+  return (
+    <section class="panel" aria-labelledby="password-title">
+      <h2 id="password-title">Change your password</h2>
+      <p class="hint">This logs you out everywhere, here too: you will log in again with the new password.</p>
+      {form.message ? <Notice kind="error">{form.message}</Notice> : null}
+      <form onSubmit={onSubmit(submit)} noValidate aria-labelledby="password-title">
+        <Field
+          label="Current password"
+          name="current_password"
+          type="password"
+          value={values.current_password}
+          onInput={form.set('current_password')}
+          error={errors.current_password}
+          autoComplete="current-password"
+          required
+        />
+        <Field
+          label="New password"
+          name="new_password"
+          type="password"
+          value={values.new_password}
+          onInput={form.set('new_password')}
+          error={errors.new_password}
+          hint="8 to 100 characters."
+          autoComplete="new-password"
+          required
+        />
+        <Field
+          label="New password again"
+          name="confirm"
+          type="password"
+          value={values.confirm}
+          onInput={form.set('confirm')}
+          error={errors.confirm}
+          autoComplete="new-password"
+          required
+        />
+        <button type="submit" disabled={form.busy}>
+          Change password
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function ApiKeys({ client, refreshMe }: PageProps) {
+  const [keys, setKeys] = useState<ApiKey[] | undefined>();
+  const [loadError, setLoadError] = useState<string | undefined>();
+  const [created, setCreated] = useState<{ name: string; secret: string } | undefined>();
+  const [revoking, setRevoking] = useState<ApiKey | undefined>();
+  const [status, setStatus] = useState<string | undefined>();
+  const form = useForm({ name: '', expires: '' });
+  const revokeForm = useForm({});
+
+  const load = async () => {
+    try {
+      setKeys((await client.request('GET /api/me/api-keys')).body);
+      setLoadError(undefined);
+    } catch (error) {
+      setLoadError(describeError(error).message);
+    }
+  };
+  useEffect(() => {
+    load();
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const create = async () => {
+    setStatus(undefined);
+    const done = await form.submit(async () => {
+      // A date means "until the end of that day", in the browser's time zone.
+      const expiresAt = form.values.expires ? new Date(`${form.values.expires}T23:59:59`).toISOString() : undefined;
+      const answer = await client.request('POST /api/me/api-keys', { body: { name: form.values.name.trim(), expires_at: expiresAt } });
+      setCreated({ name: answer.body.name, secret: answer.body.api_key });
+    });
+    if (done) {
+      form.setValues({ name: '', expires: '' });
+      await load();
+    }
+  };
+
+  const revoke = async () => {
+    if (!revoking) return;
+    const key = revoking;
+    const done = await revokeForm.submit(async () => {
+      await client.request('DELETE /api/me/api-keys/{key_id}', { path: { key_id: key.id } });
+    });
+    if (done) {
+      setRevoking(undefined);
+      setStatus(`Key "${key.name}" revoked: it no longer works.`);
+      if (created && created.name === key.name) setCreated(undefined);
+      await load();
+      await refreshMe().catch(() => {});
+    }
+  };
+
+  return (
+    <section class="panel" aria-labelledby="keys-title">
+      <h2 id="keys-title">Your API keys</h2>
+      <p class="hint">For scripts and the Python or TypeScript client (header X-Argilla-Api-Key). Only a masked preview is kept visible.</p>
+      {status ? <Notice kind="success">{status}</Notice> : null}
+      {loadError ? <Notice kind="error">{loadError}</Notice> : null}
+      {keys && keys.length === 0 ? <p>You have no API keys.</p> : null}
+      {keys && keys.length > 0 ? (
+        <div class="table-wrap">
+          <table class="responsive" data-testid="api-keys">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Key</th>
+                <th scope="col">Created</th>
+                <th scope="col">Last used</th>
+                <th scope="col">Expires</th>
+                <th scope="col">
+                  <span class="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {keys.map((key) => (
+                <tr key={key.id}>
+                  <th scope="row" data-label="Name">
+                    {key.name}
+                  </th>
+                  <td data-label="Key" class="mono">
+                    {key.preview}
+                  </td>
+                  <td data-label="Created">{formatDate(key.created_at)}</td>
+                  <td data-label="Last used">{key.last_used_at ? formatDate(key.last_used_at) : 'never'}</td>
+                  <td data-label="Expires">{key.expires_at ? formatDate(key.expires_at) : 'never'}</td>
+                  <td data-label="Actions">
+                    <button type="button" class="danger" onClick={() => setRevoking(key)} aria-label={`Revoke key ${key.name}`}>
+                      Revoke
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {created ? (
+        <Notice kind="success">
+          <p>Key "{created.name}" created.</p>
+          <SecretOnce label="Your new API key" secret={created.secret} />
+        </Notice>
+      ) : null}
+      <h3 id="new-key-title">Create a key</h3>
+      {form.message ? <Notice kind="error">{form.message}</Notice> : null}
+      <form onSubmit={onSubmit(create)} noValidate aria-labelledby="new-key-title" class="inline-form">
+        <Field label="Name" name="name" value={form.values.name} onInput={form.set('name')} error={form.errors.name} hint="What it is for, e.g. ci." required />
+        <Field
+          label="Expires on (optional)"
+          name="expires"
+          type="date"
+          value={form.values.expires}
+          onInput={form.set('expires')}
+          error={form.errors.expires_at}
+        />
+        <button type="submit" disabled={form.busy}>
+          Create key
+        </button>
+      </form>
+      <Dialog title="Revoke this API key?" open={revoking !== undefined} onClose={() => setRevoking(undefined)}>
+        <p>
+          Key "{revoking?.name}" ({revoking?.preview}) stops working at once for every script that uses it. This cannot be undone.
+        </p>
+        {revokeForm.message ? <Notice kind="error">{revokeForm.message}</Notice> : null}
+        <div class="actions">
+          <button type="button" class="danger" onClick={revoke} disabled={revokeForm.busy}>
+            Revoke key
+          </button>
+          <button type="button" class="secondary" onClick={() => setRevoking(undefined)}>
+            Cancel
+          </button>
+        </div>
+      </Dialog>
+    </section>
+  );
+}

@@ -1,0 +1,415 @@
+// Users (admin): search and filters kept in the address (#/users?q=&role=&workspace=&offset=), a
+// page of 50 at a time with the total from X-Total-Count, and per user: edit role and names,
+// disable/enable, reset the password, delete (after confirmation). Plus creating a user.
+import type { User } from '@argilla-ts/client';
+import { useEffect, useState } from 'preact/hooks';
+import type { PageProps } from '../app.js';
+import { Dialog, Field, Notice, onSubmit, PageTitle, SecretOnce, SelectField, useForm } from '../components.js';
+import { describeError, type CodeFields } from '../errors.js';
+import { navigate } from '../router.js';
+
+export const PAGE_SIZE = 50;
+
+const ROLE_OPTIONS = [
+  { value: 'annotator', label: 'annotator' },
+  { value: 'admin', label: 'admin' },
+];
+
+const USER_CODES: CodeFields = {
+  user_already_exists: { field: 'username', message: 'This username is taken: choose another one.' },
+};
+
+export function UsersPage(props: PageProps) {
+  const { client, me, route } = props;
+  const q = route.params.get('q') ?? '';
+  const role = route.params.get('role') ?? '';
+  const workspace = route.params.get('workspace') ?? '';
+  const offset = Math.max(0, Number(route.params.get('offset') ?? 0) || 0);
+
+  const [page, setPage] = useState<{ items: User[]; total: number } | undefined>();
+  const [loadError, setLoadError] = useState<string | undefined>();
+  const [status, setStatus] = useState<{ kind: 'success' | 'error'; text: string } | undefined>();
+  const [reload, setReload] = useState(0);
+  const [search, setSearch] = useState(q);
+  const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<User | undefined>();
+  const [resetting, setResetting] = useState<User | undefined>();
+  const [deleting, setDeleting] = useState<User | undefined>();
+
+  useEffect(() => setSearch(q), [q]);
+
+  useEffect(() => {
+    let current = true;
+    setLoadError(undefined);
+    client
+      .listUsers({ q: q || undefined, role: (role || undefined) as 'admin' | 'annotator' | undefined, workspace: workspace || undefined, limit: PAGE_SIZE, offset })
+      .then((answer) => current && setPage(answer))
+      .catch((error) => current && setLoadError(describeError(error).message));
+    return () => {
+      current = false;
+    };
+  }, [q, role, workspace, offset, reload]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const filter = (changes: Record<string, string | number | undefined>) => navigate('/users', { q, role, workspace, offset: 0, ...changes });
+  const done = (text: string) => {
+    setStatus({ kind: 'success', text });
+    setReload((n) => n + 1);
+  };
+
+  const toggleDisabled = async (user: User) => {
+    setStatus(undefined);
+    try {
+      if (user.disabled) await client.enableUser(user.id);
+      else await client.disableUser(user.id);
+      done(user.disabled ? `${user.username} is enabled again.` : `${user.username} is disabled: it can no longer log in, and its keys and sessions stop working.`);
+    } catch (error) {
+      setStatus({ kind: 'error', text: describeError(error).message ?? 'Could not change the user.' });
+    }
+  };
+
+  const first = page && page.total > 0 ? offset + 1 : 0;
+  const last = page ? offset + page.items.length : 0;
+
+  return (
+    <section>
+      <PageTitle>Users</PageTitle>
+      <div class="toolbar">
+        <button type="button" onClick={() => setCreating((open) => !open)} aria-expanded={creating} aria-controls="create-user">
+          {creating ? 'Close the new user form' : 'New user'}
+        </button>
+      </div>
+      {creating ? (
+        <CreateUser
+          {...props}
+          onCreated={(user) => {
+            setStatus({ kind: 'success', text: `User ${user.username} created.` });
+            setReload((n) => n + 1);
+          }}
+        />
+      ) : null}
+
+      <form class="filters" role="search" aria-label="Find users" onSubmit={onSubmit(() => filter({ q: search.trim() }))}>
+        <Field label="Search" name="q" value={search} onInput={setSearch} hint="Username, name or email." inputMode="search" />
+        <SelectField
+          label="Role"
+          name="role"
+          value={role}
+          onChange={(value) => filter({ role: value })}
+          options={[{ value: '', label: 'any role' }, ...ROLE_OPTIONS]}
+        />
+        <SelectField
+          label="Workspace"
+          name="workspace"
+          value={workspace}
+          onChange={(value) => filter({ workspace: value })}
+          options={[{ value: '', label: 'any workspace' }, ...me.workspaces.map((name) => ({ value: name, label: name }))]}
+        />
+        <button type="submit">Search</button>
+        {q || role || workspace ? (
+          <button type="button" class="secondary" onClick={() => navigate('/users')}>
+            Clear filters
+          </button>
+        ) : null}
+      </form>
+
+      {status ? <Notice kind={status.kind}>{status.text}</Notice> : null}
+      {loadError ? <Notice kind="error">{loadError}</Notice> : null}
+      {page === undefined && !loadError ? <p>Loading users…</p> : null}
+      {page ? (
+        <>
+          <p class="count" aria-live="polite" data-testid="users-count">
+            {page.total === 0 ? 'No user matches.' : `Users ${first.toLocaleString()}–${last.toLocaleString()} of ${page.total.toLocaleString()}`}
+          </p>
+          {page.items.length > 0 ? (
+            <div class="table-wrap">
+              <table class="responsive" data-testid="users-table">
+                <thead>
+                  <tr>
+                    <th scope="col">Username</th>
+                    <th scope="col">Name</th>
+                    <th scope="col">Email</th>
+                    <th scope="col">Role</th>
+                    <th scope="col">Workspaces</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">
+                      <span class="visually-hidden">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {page.items.map((user) => (
+                    <tr key={user.id} data-username={user.username}>
+                      <th scope="row" data-label="Username">
+                        {user.username}
+                      </th>
+                      <td data-label="Name">{user.full_name}</td>
+                      <td data-label="Email">{user.email ?? '—'}</td>
+                      <td data-label="Role">{user.role}</td>
+                      <td data-label="Workspaces">{user.workspaces.join(', ') || '—'}</td>
+                      <td data-label="Status">{user.disabled ? <span class="tag tag-off">disabled</span> : 'active'}</td>
+                      <td data-label="Actions">
+                        <div class="row-actions">
+                          <button type="button" class="secondary" onClick={() => setEditing(user)} aria-label={`Edit ${user.username}`}>
+                            Edit
+                          </button>
+                          <button type="button" class="secondary" onClick={() => toggleDisabled(user)} aria-label={`${user.disabled ? 'Enable' : 'Disable'} ${user.username}`}>
+                            {user.disabled ? 'Enable' : 'Disable'}
+                          </button>
+                          <button type="button" class="secondary" onClick={() => setResetting(user)} aria-label={`Reset the password of ${user.username}`}>
+                            Reset password
+                          </button>
+                          <button type="button" class="danger" onClick={() => setDeleting(user)} aria-label={`Delete ${user.username}`}>
+                            Delete
+                          </button>
+                        </div>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ) : null}
+          <nav class="pager" aria-label="Pages of users">
+            <button type="button" class="secondary" disabled={offset === 0} onClick={() => filter({ offset: Math.max(0, offset - PAGE_SIZE) })}>
+              Previous page
+            </button>
+            <span>
+              Page {Math.floor(offset / PAGE_SIZE) + 1} of {Math.max(1, Math.ceil(page.total / PAGE_SIZE))}
+            </span>
+            <button type="button" class="secondary" disabled={last >= page.total} onClick={() => filter({ offset: offset + PAGE_SIZE })}>
+              Next page
+            </button>
+          </nav>
+        </>
+      ) : null}
+
+      <EditUser {...props} user={editing} onClose={() => setEditing(undefined)} onSaved={(user) => done(`${user.username} saved.`)} />
+      <ResetPassword {...props} user={resetting} onClose={() => setResetting(undefined)} onSaved={(user) => done(`New password set for ${user.username}; its sessions were ended.`)} />
+      <DeleteUser {...props} user={deleting} onClose={() => setDeleting(undefined)} onDeleted={(user) => done(`${user.username} deleted.`)} />
+    </section>
+  );
+}
+
+function CreateUser({ client, me, onCreated }: PageProps & { onCreated: (user: User) => void }) {
+  const blank = { username: '', first_name: '', last_name: '', email: '', role: 'annotator', password: '', workspaces: '' };
+  const form = useForm(blank);
+  const { values, errors } = form;
+  const [created, setCreated] = useState<User | undefined>();
+  const submit = async () => {
+    setCreated(undefined);
+    let user: User | undefined;
+    await form.submit(async () => {
+      const workspaces = values.workspaces
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean);
+      user = await client.createUser({
+        username: values.username.trim(),
+        first_name: values.first_name,
+        last_name: values.last_name.trim() || undefined,
+        email: values.email.trim() || undefined,
+        role: values.role as 'admin' | 'annotator',
+        password: values.password,
+        workspaces,
+      });
+    }, USER_CODES);
+    if (user) {
+      setCreated(user);
+      form.setValues(blank);
+      onCreated(user);
+    }
+  };
+  return (
+    <section class="panel" id="create-user" aria-labelledby="create-user-title">
+      <h2 id="create-user-title">New user</h2>
+      {created ? (
+        <Notice kind="success">
+          <p>
+            {created.username} ({created.role}) created{created.workspaces.length ? ` in ${created.workspaces.join(', ')}` : ''}.
+          </p>
+          {created.api_key ? <SecretOnce label={`API key of ${created.username}`} secret={created.api_key} /> : null}
+        </Notice>
+      ) : null}
+      {form.message ? <Notice kind="error">{form.message}</Notice> : null}
+      <form onSubmit={onSubmit(submit)} noValidate aria-labelledby="create-user-title" class="grid-form">
+        <Field
+          label="Username"
+          name="username"
+          value={values.username}
+          onInput={form.set('username')}
+          error={errors.username}
+          hint="Lowercase letters, digits, - and _."
+          autoComplete="off"
+          required
+        />
+        <Field label="First name" name="first_name" value={values.first_name} onInput={form.set('first_name')} error={errors.first_name} required />
+        <Field label="Last name" name="last_name" value={values.last_name} onInput={form.set('last_name')} error={errors.last_name} />
+        <Field label="Email" name="email" type="email" value={values.email} onInput={form.set('email')} error={errors.email} inputMode="email" />
+        <SelectField label="Role" name="role" value={values.role} onChange={form.set('role')} options={ROLE_OPTIONS} error={errors.role} />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          value={values.password}
+          onInput={form.set('password')}
+          error={errors.password}
+          hint="8 to 100 characters."
+          autoComplete="new-password"
+          required
+        />
+        <Field
+          label="Workspaces"
+          name="workspaces"
+          value={values.workspaces}
+          onInput={form.set('workspaces')}
+          error={errors.workspaces}
+          hint="Names separated by commas; missing ones are created."
+          list="known-workspaces"
+        />
+        <datalist id="known-workspaces">
+          {me.workspaces.map((name) => (
+            <option key={name} value={name} />
+          ))}
+        </datalist>
+        <div class="form-actions">
+          <button type="submit" disabled={form.busy}>
+            Create user
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+interface UserDialogProps extends PageProps {
+  user: User | undefined;
+  onClose: () => void;
+}
+
+function EditUser({ client, user, onClose, onSaved }: UserDialogProps & { onSaved: (user: User) => void }) {
+  const form = useForm({ first_name: '', last_name: '', email: '', role: 'annotator' });
+  useEffect(() => {
+    if (user) {
+      form.setValues({ first_name: user.first_name, last_name: user.last_name ?? '', email: user.email ?? '', role: user.role });
+      form.setErrors({});
+      form.setMessage(undefined);
+    }
+  }, [user?.id]); // eslint-disable-line react-hooks/exhaustive-deps
+  const save = async () => {
+    if (!user) return;
+    let saved: User | undefined;
+    await form.submit(async () => {
+      const { values } = form;
+      saved = await client.updateUser(user.id, {
+        first_name: values.first_name,
+        last_name: values.last_name.trim() === '' ? null : values.last_name,
+        email: values.email.trim() === '' ? null : values.email.trim(),
+        role: values.role as 'admin' | 'annotator',
+      });
+    });
+    if (saved) {
+      onClose();
+      onSaved(saved);
+    }
+  };
+  return (
+    <Dialog title={`Edit ${user?.username ?? ''}`} open={user !== undefined} onClose={onClose}>
+      {form.message ? <Notice kind="error">{form.message}</Notice> : null}
+      <form onSubmit={onSubmit(save)} noValidate>
+        <Field label="First name" name="first_name" value={form.values.first_name} onInput={form.set('first_name')} error={form.errors.first_name} required />
+        <Field label="Last name" name="last_name" value={form.values.last_name} onInput={form.set('last_name')} error={form.errors.last_name} />
+        <Field label="Email" name="email" type="email" value={form.values.email} onInput={form.set('email')} error={form.errors.email} />
+        <SelectField label="Role" name="role" value={form.values.role} onChange={form.set('role')} options={ROLE_OPTIONS} error={form.errors.role} />
+        <p class="hint">Changing the role ends the user's sessions.</p>
+        <div class="actions">
+          <button type="submit" disabled={form.busy}>
+            Save
+          </button>
+          <button type="button" class="secondary" onClick={onClose}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function ResetPassword({ client, user, onClose, onSaved }: UserDialogProps & { onSaved: (user: User) => void }) {
+  const form = useForm({ password: '' });
+  useEffect(() => {
+    form.setValues({ password: '' });
+    form.setErrors({});
+    form.setMessage(undefined);
+  }, [user?.id]); // eslint-disable-line react-hooks/exhaustive-deps
+  const save = async () => {
+    if (!user) return;
+    let saved: User | undefined;
+    await form.submit(async () => {
+      saved = await client.updateUser(user.id, { password: form.values.password });
+    });
+    if (saved) {
+      onClose();
+      onSaved(saved);
+    }
+  };
+  return (
+    <Dialog title={`Reset the password of ${user?.username ?? ''}`} open={user !== undefined} onClose={onClose}>
+      <p>The user's sessions end; give them the new password in a safe way.</p>
+      {form.message ? <Notice kind="error">{form.message}</Notice> : null}
+      <form onSubmit={onSubmit(save)} noValidate>
+        <Field
+          label="New password"
+          name="password"
+          type="password"
+          value={form.values.password}
+          onInput={form.set('password')}
+          error={form.errors.password}
+          hint="8 to 100 characters."
+          autoComplete="new-password"
+          required
+        />
+        <div class="actions">
+          <button type="submit" disabled={form.busy}>
+            Set password
+          </button>
+          <button type="button" class="secondary" onClick={onClose}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function DeleteUser({ client, user, onClose, onDeleted }: UserDialogProps & { onDeleted: (user: User) => void }) {
+  const form = useForm({});
+  useEffect(() => form.setMessage(undefined), [user?.id]); // eslint-disable-line react-hooks/exhaustive-deps
+  const confirm = async () => {
+    if (!user) return;
+    const target = user;
+    const ok = await form.submit(async () => {
+      await client.deleteUser(target.id);
+    });
+    if (ok) {
+      onClose();
+      onDeleted(target);
+    }
+  };
+  return (
+    <Dialog title={`Delete ${user?.username ?? ''}?`} open={user !== undefined} onClose={onClose}>
+      <p>
+        The user <strong>{user?.username}</strong> ({user?.full_name}) is deleted with its memberships, API keys and sessions. Its annotations keep
+        its name. This cannot be undone.
+      </p>
+      {form.message ? <Notice kind="error">{form.message}</Notice> : null}
+      <div class="actions">
+        <button type="button" class="danger" onClick={confirm} disabled={form.busy}>
+          Delete user
+        </button>
+        <button type="button" class="secondary" onClick={onClose}>
+          Cancel
+        </button>
+      </div>
+    </Dialog>
+  );
+}

@@ -1,0 +1,109 @@
+// The login session: one client library instance per login, its token kept in localStorage so a
+// reload (or a new tab) stays logged in until the token expires or is revoked. Any 401 on a call
+// other than the login itself means the session is over: the app goes back to the login page.
+import { Argilla, type User } from '@argilla-ts/client';
+
+const TOKEN_KEY = 'argilla.token';
+const WORKSPACE_KEY = 'argilla.workspace.';
+
+/** The user as GET /api/me describes it; admins also learn whether the default credentials work. */
+export type Me = User & { default_credentials_in_use?: boolean };
+
+/** A dataset of GET /api/datasets, with its record and annotation counts. */
+export interface DatasetSummary {
+  id: string;
+  name: string;
+  workspace: string;
+  created_by: string | null;
+  inserted_at: string;
+  updated_at: string;
+  records?: number;
+  annotated?: number;
+}
+
+type Storage = Pick<globalThis.Storage, 'getItem' | 'setItem' | 'removeItem'>;
+
+function storage(): Storage | undefined {
+  try {
+    return globalThis.localStorage;
+  } catch {
+    // Storage disabled (some privacy settings): the session then lasts as long as the page.
+    return undefined;
+  }
+}
+
+export function storedToken(): string | undefined {
+  return storage()?.getItem(TOKEN_KEY) ?? undefined;
+}
+
+function storeToken(token: string | undefined): void {
+  if (token === undefined) storage()?.removeItem(TOKEN_KEY);
+  else storage()?.setItem(TOKEN_KEY, token);
+}
+
+/** The workspace this user last chose on this browser, if any. */
+export function rememberedWorkspace(username: string): string | undefined {
+  return storage()?.getItem(WORKSPACE_KEY + username) ?? undefined;
+}
+
+export function rememberWorkspace(username: string, workspace: string): void {
+  storage()?.setItem(WORKSPACE_KEY + username, workspace);
+}
+
+/**
+ * A client whose every answer is watched for a 401 (expired, logged-out or revoked token; disabled
+ * user). The login form's own 401 ("wrong username or password") is not a session ending.
+ */
+export function makeClient(token: string | undefined, onSessionEnded: () => void): Argilla {
+  const watched: typeof fetch = async (input, init) => {
+    const response = await fetch(input, init);
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (response.status === 401 && !/\/api\/security\/(token|logout)(\?|$)/.test(url)) onSessionEnded();
+    return response;
+  };
+  // apiUrl '' : the page is served by the API server itself, so requests go to the same origin.
+  return new Argilla({ apiUrl: '', apiKey: null, token, fetch: watched, retries: 1, timeoutMs: 30_000 });
+}
+
+/** Logs in and keeps the token; resolves to the user. */
+export async function logIn(client: Argilla, username: string, password: string): Promise<Me> {
+  await client.login(username, password);
+  storeToken(client.token);
+  return (await client.whoami()) as Me;
+}
+
+/** Ends the session on the server (if still open) and forgets the token in any case. */
+export async function logOut(client: Argilla): Promise<void> {
+  storeToken(undefined);
+  if (client.token === undefined) return;
+  try {
+    await client.logout();
+  } catch {
+    // The server may be unreachable: the token is forgotten here anyway, and it expires.
+  }
+}
+
+export function forgetSession(): void {
+  storeToken(undefined);
+}
+
+/**
+ * Calls an API route the client library does not type yet (its generated operations may lag the
+ * server). Same transport, credentials and typed errors as every other call.
+ */
+export async function untypedRequest<T>(
+  client: Argilla,
+  operation: string,
+  options: { query?: Record<string, string | number | undefined>; body?: unknown } = {},
+): Promise<T> {
+  const request = client.request.bind(client) as unknown as (
+    op: string,
+    opts: { query?: Record<string, string | number | undefined>; body?: unknown },
+  ) => Promise<{ body: unknown }>;
+  return (await request(operation, options)).body as T;
+}
+
+/** The datasets of one workspace, with their counts (GET /api/datasets?workspace=). */
+export function listDatasets(client: Argilla, workspace: string): Promise<DatasetSummary[]> {
+  return untypedRequest<DatasetSummary[]>(client, 'GET /api/datasets', { query: { workspace } });
+}

@@ -1,0 +1,198 @@
+// Records benchmark: the server on SQLite as a child process, 100,000 small records logged through
+// the built client (batches of 500, generated lazily) and loaded back with iterRecords (pages of
+// 1000), timing each direction and sampling the server's RSS every 100 ms.
+//   node scripts/bench-records.mjs            100,000 records
+//   node scripts/bench-records.mjs --quick    10,000 records
+// Exits non-zero only when something fails (an error answer, a record missing or doubled), never
+// because the numbers are slow. Targets (issue 6): 20,000 records/s each way, server RSS < 300 MB.
+// scripts/bench.mjs can call runRecordsBench({ quick }) and print the numbers itself.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const root = resolve(import.meta.dirname, '..');
+const clientEntry = join(root, 'packages/client/dist/index.js');
+const serverBin = join(root, 'packages/server/bin/argilla.js');
+
+export const TARGET_RECORDS_PER_SECOND = 20_000;
+export const TARGET_PEAK_RSS_MB = 300;
+
+/** VmRSS (now) and VmHWM (the peak so far) of a process, in MB; undefined once it is gone. */
+function memoryOf(pid) {
+  let status;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const kb = (name) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+  return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
+}
+
+/** Starts `argilla server start` on a fresh SQLite home; resolves once it prints its address. */
+function startServer(home) {
+  return new Promise((resolvePromise, reject) => {
+    // SQLite in the fresh home, one process (so its RSS is the server's), the default admin on.
+    const env = { ...process.env, ARGILLA_HOME_PATH: home, ARGILLA_LOG_LEVEL: 'warn' };
+    for (const name of ['ARGILLA_DATABASE_URL', 'ARGILLA_WORKERS', 'ARGILLA_ENV', 'ARGILLA_DEFAULT_USER_ENABLED', 'ARGILLA_DEFAULT_USER_API_KEY']) {
+      delete env[name];
+    }
+    const child = spawn(process.execPath, [serverBin, 'server', 'start', '--host', '127.0.0.1', '--port', '0'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    const onExit = (code, signal) => reject(new Error(`the server exited (${code ?? signal}) before listening:\n${out}${err}`));
+    child.on('exit', onExit);
+    child.on('error', reject);
+    child.stderr.setEncoding('utf8').on('data', (chunk) => {
+      err += chunk;
+    });
+    child.stdout.setEncoding('utf8').on('data', (chunk) => {
+      out += chunk;
+      const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
+      if (url) {
+        child.off('exit', onExit);
+        // Keep draining its output so the pipes never fill.
+        child.stdout.resume();
+        child.stderr.resume();
+        resolvePromise({ child, url, output: () => out + err });
+      }
+    });
+  });
+}
+
+async function stopServer(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Small records, made one at a time as the client asks for them. */
+function* records(count) {
+  for (let i = 0; i < count; i++) {
+    yield {
+      id: `r${String(i).padStart(7, '0')}`,
+      fields: { text: `Record number ${i}: a short review of a product, neither long nor empty.` },
+      metadata: { n: i, split: i % 10 === 0 ? 'test' : 'train' },
+    };
+  }
+}
+
+/**
+ * Runs the benchmark and resolves to its numbers:
+ * `{ records, logSeconds, loadSeconds, logPerSecond, loadPerSecond, peakRssMb, idleRssMb, samples, ... }`.
+ * Throws on any error (the server is stopped and its home removed either way).
+ */
+export async function runRecordsBench({ quick = false, count = quick ? 10_000 : 100_000, batchSize = 500, pageSize = 1000 } = {}) {
+  const { Argilla } = await import(pathToFileURL(clientEntry).href).catch((error) => {
+    throw new Error(`cannot load the built client at ${clientEntry} (run \`npm run build\` first): ${error.message}`);
+  });
+  const home = mkdtempSync(join(tmpdir(), 'argilla-bench-records-'));
+  let server;
+  let sampler;
+  try {
+    server = await startServer(home);
+    const pid = server.child.pid;
+    const idle = memoryOf(pid);
+    let peakRssMb = idle?.rssMb ?? 0;
+    let peakHwmMb = idle?.hwmMb ?? 0;
+    let samples = 0;
+    sampler = setInterval(() => {
+      const memory = memoryOf(pid);
+      if (!memory) return;
+      samples++;
+      peakRssMb = Math.max(peakRssMb, memory.rssMb);
+      peakHwmMb = Math.max(peakHwmMb, memory.hwmMb);
+    }, 100);
+
+    const client = new Argilla({ apiUrl: server.url, apiKey: 'argilla.apikey', workspace: 'argilla' });
+    await client.init();
+    const name = 'bench-records';
+    await client.createDataset(name, { settings: { labels: ['pos', 'neg'] } });
+
+    const logStart = performance.now();
+    const logged = await client.log(records(count), name, { batchSize });
+    const logSeconds = (performance.now() - logStart) / 1000;
+    if (logged.processed !== count || logged.failed !== 0) {
+      throw new Error(`log stored ${logged.processed} of ${count} records (${logged.failed} refused: ${JSON.stringify(logged.errors.slice(0, 3))})`);
+    }
+    const afterLog = memoryOf(pid);
+
+    const loadStart = performance.now();
+    let loaded = 0;
+    let outOfOrder = 0;
+    let previous = '';
+    for await (const record of client.iterRecords(name, { pageSize })) {
+      if (record.id <= previous) outOfOrder++;
+      previous = record.id;
+      loaded++;
+    }
+    const loadSeconds = (performance.now() - loadStart) / 1000;
+    if (loaded !== count || outOfOrder !== 0) {
+      throw new Error(`iterRecords yielded ${loaded} of ${count} records, ${outOfOrder} of them out of order or repeated`);
+    }
+    const dataset = await client.getDataset(name);
+    if (dataset.records !== count) throw new Error(`the dataset reports ${dataset.records} records, not ${count}`);
+
+    clearInterval(sampler);
+    const end = memoryOf(pid);
+    peakRssMb = Math.max(peakRssMb, end?.rssMb ?? 0);
+    peakHwmMb = Math.max(peakHwmMb, end?.hwmMb ?? 0);
+    return {
+      records: count,
+      batchSize,
+      pageSize,
+      requests: logged.requests,
+      logSeconds,
+      loadSeconds,
+      logPerSecond: count / logSeconds,
+      loadPerSecond: count / loadSeconds,
+      idleRssMb: idle?.rssMb ?? 0,
+      afterLogRssMb: afterLog?.rssMb ?? 0,
+      endRssMb: end?.rssMb ?? 0,
+      /** the highest VmRSS sampled, every 100 ms */
+      peakSampledRssMb: peakRssMb,
+      /** the kernel's high-water mark (VmHWM): the true peak, between samples included */
+      peakRssMb: Math.max(peakRssMb, peakHwmMb),
+      samples,
+      node: process.version,
+    };
+  } finally {
+    clearInterval(sampler);
+    if (server) await stopServer(server.child);
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+/** The results as the lines scripts/bench.mjs and this file print. */
+export function formatRecordsBench(result) {
+  const mark = (ok) => (ok ? 'ok' : 'below target');
+  const n = (value) => Math.round(value).toLocaleString('en-US');
+  return [
+    `Records: ${n(result.records)} small records on SQLite, through the client (log: batches of ${result.batchSize}, ${result.requests} requests; load: iterRecords, pages of ${result.pageSize}), node ${result.node}`,
+    `| direction | seconds | records/s | target ${n(TARGET_RECORDS_PER_SECOND)}/s |`,
+    '|---|---|---|---|',
+    `| log | ${result.logSeconds.toFixed(2)} | ${n(result.logPerSecond)} | ${mark(result.logPerSecond >= TARGET_RECORDS_PER_SECOND)} |`,
+    `| load | ${result.loadSeconds.toFixed(2)} | ${n(result.loadPerSecond)} | ${mark(result.loadPerSecond >= TARGET_RECORDS_PER_SECOND)} |`,
+    `Server RSS: ${result.idleRssMb.toFixed(0)} MB idle, ${result.afterLogRssMb.toFixed(0)} MB after logging, ${result.endRssMb.toFixed(0)} MB at the end; ` +
+      `peak ${result.peakRssMb.toFixed(0)} MB (VmHWM; highest of ${result.samples} samples every 100 ms: ${result.peakSampledRssMb.toFixed(0)} MB), ` +
+      `target < ${TARGET_PEAK_RSS_MB} MB: ${mark(result.peakRssMb < TARGET_PEAK_RSS_MB)}`,
+  ];
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  try {
+    const result = await runRecordsBench({ quick: process.argv.includes('--quick') });
+    for (const line of formatRecordsBench(result)) console.log(line);
+  } catch (error) {
+    console.error(`bench-records failed: ${error?.stack ?? error}`);
+    process.exitCode = 1;
+  }
+}
