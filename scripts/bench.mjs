@@ -1,114 +1,306 @@
-// `npm run bench`: the server on SQLite under autocannon (50 connections), beside a bare node:http
-// server answering a JSON body of the same size, measured in the same run.
-//   npm run bench -- --quick     shorter runs (3 s each instead of 10 s)
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+// `npm run bench`: the benchmark suite. Every figure is printed beside its baseline measured in the
+// same run, in one Markdown table:
+//   - the request path against a bare node:http server answering a JSON body of the same size
+//     (the ceiling), on SQLite, on PostgreSQL with 1 worker and with 2 workers;
+//   - requests per CPU-second of the server's processes (from /proc), the figure that does not
+//     depend on the load generator competing for the same 2 cores;
+//   - 2 workers against 1 worker on PostgreSQL (scaling);
+//   - GET /api/me p99 while 50 logins are being hashed, against its p99 alone;
+//   - the YAML import of 10,000 users, and 100,000 records logged and loaded through the client.
+//   npm run bench -- --quick     shorter runs (well under 2 minutes)
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
+import { startCluster } from './pg.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const quick = process.argv.includes('--quick');
-const duration = quick ? 3 : 10;
-const connections = 50;
+const duration = quick ? 2 : 8;
+const bin = join(root, 'packages/server/bin/argilla.js');
+const ADMIN_KEY = 'argilla.apikey';
+const USERS = 100_000;
+
+// ---------------------------------------------------------------- processes and accounting
+
+/** The pids of a process and all its descendants (a cluster primary and its workers). */
+function processTree(pid) {
+  const pids = [pid];
+  for (const task of safe(() => readdirSync(`/proc/${pid}/task`), [])) {
+    const children = safe(() => readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8'), '').trim();
+    for (const child of children ? children.split(/\s+/) : []) pids.push(...processTree(Number(child)));
+  }
+  return pids;
+}
+
+function safe(fn, fallback) {
+  try {
+    return fn();
+  } catch {
+    return fallback;
+  }
+}
+
+function cpuSeconds(pids) {
+  return pids.reduce((sum, pid) => {
+    const stat = safe(() => readFileSync(`/proc/${pid}/stat`, 'utf8'), null);
+    if (!stat) return sum;
+    const fields = stat.split(') ')[1].split(' ');
+    return sum + (Number(fields[11]) + Number(fields[12])) / 100;
+  }, 0);
+}
 
 function rssMb(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const status = safe(() => readFileSync(`/proc/${pid}/status`, 'utf8'), '');
   const kb = (name) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
   return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 }
 
-function startChild(command, args, env, ready) {
+function start(command, args, env, ready) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (chunk) => {
+    const onData = (chunk) => {
       out += chunk;
       const value = ready(out);
-      if (value !== undefined) resolvePromise({ child, value });
-    });
-    child.on('exit', (code) => reject(new Error(`${command} exited with ${code}: ${out}`)));
+      if (value !== undefined) {
+        child.stdout.off('data', onData);
+        child.stdout.resume();
+        child.stderr.resume();
+        child.removeAllListeners('exit');
+        resolvePromise({ child, value });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk) => (out += chunk));
+    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${out}`)));
   });
 }
 
-/** CPU seconds (user + system) a process has used so far, from /proc. */
-function cpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+async function stop(child) {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
 }
 
-async function run(url, headers, pid) {
-  // A short warm-up first, so the JIT has compiled the request path before we measure it.
-  await autocannon({ url, connections, duration: 1, headers });
-  const cpuBefore = cpuSeconds(pid);
-  const result = await autocannon({ url, connections, duration, headers, pipelining: 1 });
-  // On a 2-core machine the load generator competes with the server for CPU: requests per CPU
-  // second of the server process is the figure that does not depend on that competition.
-  result.perCpuSecond = result.requests.total / Math.max(cpuSeconds(pid) - cpuBefore, 0.01);
-  return result;
+// ---------------------------------------------------------------- measuring
+
+/** autocannon with a warm-up, and the server's CPU time over the measured part. */
+async function measure(server, options) {
+  await autocannon({ ...options, duration: quick ? 0.5 : 1 });
+  const pids = processTree(server.pid);
+  const before = cpuSeconds(pids);
+  const result = await autocannon({ connections: 50, ...options, duration });
+  const cpu = cpuSeconds(pids) - before;
+  return {
+    rps: result.requests.average,
+    perCpu: result.requests.total / Math.max(cpu, 0.01),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.non2xx + result.errors + result.timeouts,
+  };
 }
 
-function row(name, result, baseline) {
-  const pct = (a, b) => (baseline ? ` (${((a / b) * 100).toFixed(0)}% of bare)` : '');
-  const rps = `${result.requests.average.toFixed(0)}${pct(result.requests.average, baseline?.requests.average)}`;
-  const perCpu = `${result.perCpuSecond.toFixed(0)}${pct(result.perCpuSecond, baseline?.perCpuSecond)}`;
-  return `| ${name} | ${rps} | ${perCpu} | ${result.latency.p50} | ${result.latency.p99} | ${result.non2xx} |`;
+async function request(base, method, path, { key, form, json } = {}) {
+  const headers = {};
+  if (key) headers['x-argilla-api-key'] = key;
+  let body;
+  if (form) {
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+    body = new URLSearchParams(form).toString();
+  }
+  if (json) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(json);
+  }
+  const response = await fetch(base + path, { method, headers, body });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return { text, json: JSON.parse(text) };
 }
 
-const home = mkdtempSync(join(tmpdir(), 'argilla-bench-'));
-const logLevel = process.env.ARGILLA_LOG_LEVEL ?? 'info';
-const server = await startChild(
-  process.execPath,
-  [join(root, 'packages/server/bin/argilla.js'), 'server', 'start', '--host', '127.0.0.1', '--port', '0'],
-  { ARGILLA_HOME_PATH: home, ARGILLA_LOG_LEVEL: logLevel },
-  (out) => /listening on (http:\/\/\S+)/.exec(out)?.[1],
-);
-// Keep reading the request log so the pipe never fills (it is discarded, as a log shipper would take it).
-server.child.stdout.resume();
-const base = server.value;
-const headers = { 'x-argilla-api-key': 'argilla.apikey' };
-const sample = await fetch(`${base}/api/me`, { headers });
-const size = (await sample.text()).length;
-const bare = await startChild(process.execPath, [join(root, 'scripts/bench-bare.mjs'), String(size)], {}, (out) => /^(\d+)\n/.exec(out)?.[1]);
+// ---------------------------------------------------------------- data
 
-console.log(`Benchmark: ${connections} connections, ${duration} s per run, SQLite, log level ${logLevel}, node ${process.version}`);
-const idle = rssMb(server.child.pid);
-const bareResult = await run(`http://127.0.0.1:${bare.value}/`, {}, bare.child.pid);
-const me = await run(`${base}/api/me`, headers, server.child.pid);
-const workspaces = await run(`${base}/api/workspaces`, headers, server.child.pid);
-const loaded = rssMb(server.child.pid);
-
-console.log('\n| request | requests/s | requests per server CPU-second | p50 ms | p99 ms | non-2xx |');
-console.log('|---|---|---|---|---|---|');
-console.log(row(`bare node:http (${size} B JSON)`, bareResult));
-console.log(row('GET /api/me (API key)', me, bareResult));
-console.log(row('GET /api/workspaces (API key)', workspaces, bareResult));
-console.log(`\nServer RSS: ${idle.rss.toFixed(0)} MB idle, ${loaded.rss.toFixed(0)} MB after load (peak ${loaded.peak.toFixed(0)} MB)`);
-
-// YAML import: 10,000 users with bcrypt hashes and 200 shared workspaces, into a fresh SQLite file.
-const importHome = mkdtempSync(join(tmpdir(), 'argilla-bench-import-'));
-const usersFile = join(importHome, 'users.yml');
-const hash = '$2y$05$xtl7iy3bpqchUwiQMjEHe.tY7OaIjDrg43W3TB4EHQ7izvdjvGtPS';
-const lines = [];
-for (let i = 0; i < 10_000; i++) {
-  lines.push(`- username: user-${i}`, `  full_name: User Number ${i}`, `  email: user-${i}@example.com`, `  api_key: bench-key-${i}-0000`);
-  lines.push(`  hashed_password: '${hash}'`);
-  if (i % 50 !== 0) lines.push(`  workspaces: [team-${i % 200}, team-${(i * 7) % 200}]`);
+/** 100,000 users written straight into the database (the server's own modules, one hashed password). */
+async function seedUsers(target) {
+  const { openDatabase } = await import(join(root, 'packages/server/dist/db/connect.js'));
+  const { migrateToLatest } = await import(join(root, 'packages/server/dist/db/migrate.js'));
+  const { hashPassword } = await import(join(root, 'packages/server/dist/lib/passwords.js'));
+  const { nowIso } = await import(join(root, 'packages/server/dist/lib/time.js'));
+  const { randomUUID } = await import('node:crypto');
+  const database = await openDatabase(target);
+  try {
+    await migrateToLatest(database.db);
+    const hash = await hashPassword('bench-password');
+    for (let i = 0; i < USERS; i += 500) {
+      const rows = [];
+      for (let j = i; j < Math.min(i + 500, USERS); j++) {
+        const at = nowIso();
+        rows.push({ id: randomUUID(), username: `seed-${j}`, first_name: `Seed ${j}`, last_name: null, email: `seed-${j}@example.com`, role: 'annotator', disabled: 0, password_hash: hash, inserted_at: at, updated_at: at });
+      }
+      await database.db.insertInto('users').values(rows).execute();
+    }
+  } finally {
+    await database.close();
+  }
 }
-writeFileSync(usersFile, `${lines.join('\n')}\n`);
-const cli = (args) =>
-  execFileSync(process.execPath, [join(root, 'packages/server/bin/argilla.js'), ...args], { env: { ...process.env, ARGILLA_HOME_PATH: importHome } });
-cli(['database', 'migrate']);
-const importStart = performance.now();
-cli(['users', 'migrate', '--file', usersFile]);
-const importSeconds = (performance.now() - importStart) / 1000;
-console.log(`YAML import of 10,000 users (200 shared workspaces + one per user), SQLite: ${importSeconds.toFixed(2)} s (whole command, process start included)`);
-rmSync(importHome, { recursive: true, force: true });
 
-server.child.removeAllListeners('exit');
-bare.child.removeAllListeners('exit');
-server.child.kill('SIGTERM');
-bare.child.kill('SIGTERM');
-await new Promise((r) => server.child.once('exit', r));
-rmSync(home, { recursive: true, force: true });
+function usersFile(dir) {
+  const hash = '$2y$05$xtl7iy3bpqchUwiQMjEHe.tY7OaIjDrg43W3TB4EHQ7izvdjvGtPS';
+  const lines = [];
+  for (let i = 0; i < 10_000; i++) {
+    lines.push(`- username: user-${i}`, `  full_name: User Number ${i}`, `  email: user-${i}@example.com`, `  api_key: bench-key-${i}-0000`, `  hashed_password: '${hash}'`);
+    if (i % 50 !== 0) lines.push(`  workspaces: [team-${i % 200}, team-${(i * 7) % 200}]`);
+  }
+  const path = join(dir, 'users.yml');
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return path;
+}
+
+function importSeconds(env, file) {
+  const run = (args) => execFileSync(process.execPath, [bin, ...args], { env: { ...process.env, ...env } });
+  run(['database', 'migrate']);
+  const started = performance.now();
+  run(['users', 'migrate', '--file', file]);
+  return (performance.now() - started) / 1000;
+}
+
+// ---------------------------------------------------------------- one configuration
+
+async function runConfiguration(label, env, workers, bare) {
+  const server = await start(
+    process.execPath,
+    [bin, 'server', 'start', '--host', '127.0.0.1', '--port', '0', '--workers', String(workers)],
+    { ARGILLA_LOG_LEVEL: 'warn', ...env },
+    (out) => /listening on (http:\/\/\S+)(?: \(\d+ workers\))?/.exec(out)?.[1],
+  );
+  const base = server.value;
+  // The cluster primary announces the address after its workers are up.
+  await new Promise((r) => setTimeout(r, workers > 1 ? 1500 : 300));
+  const pids = processTree(server.child.pid);
+  const idle = pids.map((pid) => rssMb(pid).rss);
+  const token = (await request(base, 'POST', '/api/security/token', { form: { username: 'argilla', password: '1234' } })).json.access_token;
+  const results = {};
+  const key = { 'x-argilla-api-key': ADMIN_KEY };
+  results.meKey = await measure(server.child, { url: `${base}/api/me`, headers: key });
+  results.meToken = await measure(server.child, { url: `${base}/api/me`, headers: { authorization: `Bearer ${token}` } });
+  results.workspaces = await measure(server.child, { url: `${base}/api/workspaces`, headers: key });
+  results.users = await measure(server.child, { url: `${base}/api/users?limit=100&offset=50000`, headers: key });
+  let n = 0;
+  results.createUser = await measure(server.child, {
+    connections: 10,
+    requests: [
+      {
+        method: 'POST',
+        path: '/api/users',
+        headers: { ...key, 'content-type': 'application/json' },
+        setupRequest: (req) => ({ ...req, body: JSON.stringify({ username: `made-${process.pid}-${workers}-${n++}`, first_name: 'Made', password: 'bench-password' }) }),
+      },
+    ],
+    url: base,
+  });
+  const login = { method: 'POST', path: '/api/security/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'username=argilla&password=1234' };
+  results.login = await measure(server.child, { connections: 10, url: base, requests: [login] });
+  // /api/me while 50 logins are being hashed at once.
+  const [meUnderLogins] = await Promise.all([
+    autocannon({ url: `${base}/api/me`, headers: key, connections: 10, duration }),
+    autocannon({ url: base, requests: [login], connections: 50, duration }),
+  ]);
+  results.meDuringLogins = { p99: meUnderLogins.latency.p99, p50: meUnderLogins.latency.p50, rps: meUnderLogins.requests.average };
+  const loaded = processTree(server.child.pid).map((pid) => rssMb(pid).peak);
+  await stop(server.child);
+  return { label, workers, results, idle, loaded, bare };
+}
+
+// ---------------------------------------------------------------- the run
+
+const work = mkdtempSync(join(tmpdir(), 'argilla-bench-'));
+const started = performance.now();
+let cluster;
+try {
+  console.log(`Benchmark suite: ${quick ? 'quick' : 'full'} (${duration} s per measurement), 50 connections unless noted, node ${process.version}, ${readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm).length} cores`);
+
+  // The ceiling: a bare node:http server answering a body the size of GET /api/me's.
+  const bare = await start(process.execPath, [join(root, 'scripts/bench-bare.mjs'), '330'], {}, (out) => /^(\d+)\n/.exec(out)?.[1]);
+  const bareResult = await measure(bare.child, { url: `http://127.0.0.1:${bare.value}/` });
+  await stop(bare.child);
+
+  const configurations = [];
+  const sqliteHome = join(work, 'sqlite');
+  await seedUsers({ kind: 'sqlite', path: join(sqliteHome, 'argilla.db') });
+  configurations.push(await runConfiguration('SQLite', { ARGILLA_HOME_PATH: sqliteHome }, 1, bareResult));
+
+  let pgImport = null;
+  try {
+    cluster = await startCluster();
+  } catch (error) {
+    console.log(`PostgreSQL: skipped (${error.message})`);
+  }
+  if (cluster) {
+    const url = cluster.url.replace(/\/postgres$/, '/bench');
+    execFileSync('psql', [cluster.url, '-qc', 'create database bench']);
+    await seedUsers({ kind: 'postgres', url });
+    const env = { ARGILLA_HOME_PATH: work, ARGILLA_DATABASE_URL: url };
+    configurations.push(await runConfiguration('PostgreSQL, 1 worker', env, 1, bareResult));
+    configurations.push(await runConfiguration('PostgreSQL, 2 workers', env, 2, bareResult));
+    execFileSync('psql', [cluster.url, '-qc', 'create database import']);
+    pgImport = importSeconds({ ARGILLA_HOME_PATH: work, ARGILLA_DATABASE_URL: cluster.url.replace(/\/postgres$/, '/import') }, usersFile(work));
+  }
+  const sqliteImport = importSeconds({ ARGILLA_HOME_PATH: join(work, 'import') }, usersFile(work));
+
+  const { runRecordsBench } = await import('./bench-records.mjs');
+  const records = await runRecordsBench({ quick });
+
+  // ---- the table
+  const f = (x, digits = 0) => (x === undefined || x === null ? '-' : Number(x).toFixed(digits));
+  const pct = (a, b) => (b ? `${((a / b) * 100).toFixed(0)}%` : '-');
+  const rows = [];
+  const names = {
+    meKey: 'GET /api/me (API key)',
+    meToken: 'GET /api/me (login token)',
+    workspaces: 'GET /api/workspaces',
+    users: `GET /api/users?limit=100 (${USERS.toLocaleString('en')} users)`,
+    createUser: 'POST /api/users (10 connections, argon2id)',
+    login: 'POST /api/security/token (10 connections, argon2id)',
+  };
+  rows.push(`| bare node:http (ceiling) | - | ${f(bareResult.rps)} | ${f(bareResult.perCpu)} | ${bareResult.p50} | ${bareResult.p99} | - | - |`);
+  for (const c of configurations) {
+    for (const [id, name] of Object.entries(names)) {
+      const r = c.results[id];
+      const againstBare = ['meKey', 'meToken', 'workspaces', 'users'].includes(id);
+      rows.push(
+        `| ${name} | ${c.label} | ${f(r.rps)} | ${f(r.perCpu)} | ${r.p50} | ${r.p99} | ${againstBare ? `bare: ${pct(r.rps, bareResult.rps)} of req/s, ${pct(r.perCpu, bareResult.perCpu)} of req/CPU-s` : '-'} | ${r.errors} |`,
+      );
+    }
+    const d = c.results.meDuringLogins;
+    rows.push(`| GET /api/me p99 while 50 logins run | ${c.label} | ${f(d.rps)} | - | ${d.p50} | ${d.p99} | alone: p99 ${c.results.meKey.p99} ms | - |`);
+  }
+  console.log('\n| measurement | configuration | req/s | req per server CPU-s | p50 ms | p99 ms | baseline | errors |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const row of rows) console.log(row);
+
+  const [one, two] = [configurations.find((c) => c.label === 'PostgreSQL, 1 worker'), configurations.find((c) => c.label === 'PostgreSQL, 2 workers')];
+  console.log('\n| other | value | baseline |');
+  console.log('|---|---|---|');
+  if (one && two) {
+    for (const id of ['meKey', 'workspaces']) {
+      console.log(
+        `| PostgreSQL ${names[id]}: 2 workers vs 1 | ${pct(two.results[id].rps, one.results[id].rps)} of throughput, ${pct(two.results[id].perCpu, one.results[id].perCpu)} of req per CPU-s | 1 worker: ${f(one.results[id].rps)} req/s, ${f(one.results[id].perCpu)} req/CPU-s |`,
+      );
+    }
+  }
+  for (const c of configurations) {
+    console.log(`| server RSS, ${c.label} | idle ${c.idle.map((m) => f(m)).join(' + ')} MB, peak under load ${c.loaded.map((m) => f(m)).join(' + ')} MB | target: idle < 120 MB per process |`);
+  }
+  console.log(`| YAML import of 10,000 users (200 workspaces), SQLite | ${f(sqliteImport, 2)} s (whole command) | target < 5 s |`);
+  if (pgImport !== null) console.log(`| YAML import of 10,000 users (200 workspaces), PostgreSQL | ${f(pgImport, 2)} s (whole command) | target < 5 s |`);
+  console.log(`| ${records.records.toLocaleString('en')} records logged through the client (batches of 500), SQLite | ${f(records.logPerSecond)} records/s | target 20,000 records/s |`);
+  console.log(`| ${records.records.toLocaleString('en')} records loaded back (pages of 1000), SQLite | ${f(records.loadPerSecond)} records/s | target 20,000 records/s |`);
+  console.log(`| server RSS during the records run | peak ${f(records.peakRssMb)} MB (idle ${f(records.idleRssMb)} MB) | target < 300 MB |`);
+  console.log(`\nSuite finished in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+} finally {
+  cluster?.stop();
+  rmSync(work, { recursive: true, force: true });
+}
