@@ -68,7 +68,6 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/packages/server/package.json ./packages/server/package.json
 COPY --from=build /app/packages/server/bin ./packages/server/bin
 COPY --from=build /app/packages/server/dist ./packages/server/dist
-# The web UI's build (index.html and assets/), served by the server at /.
 COPY --from=build /app/packages/web/dist ./packages/web/dist
 COPY --chmod=0755 docker/entrypoint.sh ./docker/entrypoint.sh
 

@@ -174,11 +174,10 @@ async function runConfiguration(label, env, workers, bare) {
     process.execPath,
     [bin, 'server', 'start', '--host', '127.0.0.1', '--port', '0', '--workers', String(workers)],
     { ARGILLA_LOG_LEVEL: 'warn', ...env },
-    (out) => /listening on (http:\/\/\S+)(?: \(\d+ workers\))?/.exec(out)?.[1],
+    // A cluster's primary announces the address once all its workers listen.
+    (out) => (workers > 1 ? /listening on (http:\/\/\S+) \(\d+ workers\)/ : /listening on (http:\/\/\S+)/).exec(out)?.[1],
   );
   const base = server.value;
-  // The cluster primary announces the address after its workers are up.
-  await new Promise((r) => setTimeout(r, workers > 1 ? 1500 : 300));
   const pids = processTree(server.child.pid);
   const idle = pids.map((pid) => rssMb(pid).rss);
   const token = (await request(base, 'POST', '/api/security/token', { form: { username: 'argilla', password: '1234' } })).json.access_token;

@@ -96,6 +96,7 @@ describe('web UI admin screens in Chromium', { skip }, () => {
     await dialog.getByLabel('Email').fill('bea@example.com');
     await dialog.getByRole('button', { name: 'Save' }).click();
     await page.getByText('bulk-003 saved.').waitFor();
+    await row('bulk-003').getByText('bea@example.com').waitFor();
     const text = await row('bulk-003').innerText();
     assert.match(text, /Beatrice/);
     assert.match(text, /bea@example\.com/);
@@ -105,11 +106,12 @@ describe('web UI admin screens in Chromium', { skip }, () => {
   it('disables and enables a user', async () => {
     await page.getByRole('button', { name: 'Disable bulk-003' }).click();
     await page.getByText('bulk-003 is disabled').waitFor();
-    assert.match(await row('bulk-003').innerText(), /disabled/);
+    await row('bulk-003').getByText('disabled', { exact: true }).waitFor();
     assert.equal(await canLogIn(server, 'bulk-003', 'bulk-password'), 401);
     await shots.take(page, 'users-disabled');
     await page.getByRole('button', { name: 'Enable bulk-003' }).click();
     await page.getByText('bulk-003 is enabled again.').waitFor();
+    await row('bulk-003').getByText('active', { exact: true }).waitFor();
     assert.equal(await canLogIn(server, 'bulk-003', 'bulk-password'), 200);
   });
 
@@ -169,12 +171,12 @@ describe('web UI admin screens in Chromium', { skip }, () => {
     await shots.take(page, 'workspace-member-added');
     await members.getByRole('button', { name: 'Remove bulk-050 from crew' }).click();
     await members.getByText('bulk-050 removed from crew.').waitFor();
-    assert.equal(await members.getByText('bulk-050', { exact: true }).count(), 0);
+    await members.getByText('bulk-050', { exact: true }).waitFor({ state: 'detached' });
 
     await page.getByRole('button', { name: 'Delete workspace crew' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Delete workspace' }).click();
     await page.getByText('Workspace crew deleted.').waitFor();
-    assert.equal(await page.locator('tr[data-workspace="crew"]').count(), 0);
+    await page.locator('tr[data-workspace="crew"]').waitFor({ state: 'detached' });
     await shots.take(page, 'workspace-deleted');
   });
 

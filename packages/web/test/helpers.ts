@@ -1,8 +1,9 @@
 // Test support for the web UI: a real server (the app of packages/server plus the built UI) on a
 // random port over a fresh SQLite database, Debian's Chromium driven by playwright-core (never a
 // downloaded browser), and screenshots of every page visited.
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createDefaultUser } from '../../server/src/domain/defaultUser.js';
 import { buildApp, type App } from '../../server/src/http/app.js';
@@ -17,6 +18,8 @@ export const CHROMIUM = '/usr/bin/chromium';
 export interface UiServer {
   app: App;
   url: string;
+  /** the copy of the build this server serves */
+  distDir: string;
   close(): Promise<void>;
 }
 
@@ -33,14 +36,20 @@ export async function startUiServer(): Promise<UiServer> {
     config: { tokenExpirationMinutes: 60, apiKeyRotationGraceSeconds: 3600, logLevel: 'silent' },
     version: 'test',
   });
-  await registerWebUi(app, { distDir: WEB_DIST });
+  // A copy of the build, so that a rebuild meanwhile (another `npm run build` in this working
+  // tree) cannot change the files under a running test.
+  const distDir = join(mkdtempSync(join(tmpdir(), 'argilla-web-')), 'dist');
+  cpSync(WEB_DIST, distDir, { recursive: true });
+  await registerWebUi(app, { distDir });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     app,
     url,
+    distDir,
     async close() {
       await app.close();
       await database.close();
+      rmSync(dirname(distDir), { recursive: true, force: true });
     },
   };
 }

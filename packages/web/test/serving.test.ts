@@ -1,7 +1,7 @@
 // How the server serves the UI (no browser needed): the page and its files at `/` with security
 // headers, the API untouched under /api, and nothing at all when there is no build.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -60,6 +60,19 @@ describe('serving the web UI', () => {
       assertSecurityHeaders(response.headers, path);
       assert.equal(response.headers.get('cache-control'), 'public, max-age=31536000, immutable');
       assert.match(response.headers.get('content-type') ?? '', path.endsWith('.js') ? /javascript/ : /text\/css/);
+    }
+  });
+
+  it('serves assets that a rebuild adds while the server runs, and nothing outside assets/', async () => {
+    writeFileSync(join(server.distDir, 'assets', 'index-rebuilt.js'), 'console.log(1);\n');
+    const added = await fetch(`${server.url}/assets/index-rebuilt.js`);
+    assert.equal(added.status, 200);
+    assert.equal(await added.text(), 'console.log(1);\n');
+    assertSecurityHeaders(added.headers, 'a new asset');
+    for (const path of ['/assets/', '/assets/..%2findex.html', '/assets/..%2f..%2f..%2fpackage.json']) {
+      const response = await fetch(server.url + path);
+      assert.ok([403, 404].includes(response.status), `${path}: ${response.status}`);
+      assert.doesNotMatch(await response.text(), /<div id="app">|"name":/, path);
     }
   });
 

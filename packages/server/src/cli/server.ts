@@ -67,12 +67,14 @@ async function serveCluster(settings: Config, workers: number): Promise<void> {
     await database.close();
   }
   let stopping = false;
-  let announced = false;
+  const listening = new Set<number>();
   const fork = () => {
     const worker = cluster.fork();
     worker.on('message', (message: { listening?: string }) => {
-      if (message.listening && !announced) {
-        announced = true;
+      // Announced once, when every worker accepts connections.
+      if (!message.listening || listening.size === workers) return;
+      listening.add(worker.id);
+      if (listening.size === workers) {
         process.stdout.write(`Argilla server ${VERSION} listening on ${message.listening} (${workers} workers)\n`);
       }
     });

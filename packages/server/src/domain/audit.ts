@@ -84,7 +84,7 @@ export interface AuditQuery {
 function decodeCursor(cursor: string): { created_at: string; id: string } {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === 2 && parsed.every((part) => typeof part === 'string')) {
+    if (Array.isArray(parsed) && parsed.length === 2 && parsed.every((part) => typeof part === 'string' && !part.includes('\u0000'))) {
       return { created_at: parsed[0] as string, id: parsed[1] as string };
     }
   } catch {

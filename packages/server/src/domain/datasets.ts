@@ -291,7 +291,7 @@ export interface LoadQuery {
 function decodeCursor(cursor: string): { inserted_at: string; id: string } {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === 2 && parsed.every((part) => typeof part === 'string')) {
+    if (Array.isArray(parsed) && parsed.length === 2 && parsed.every((part) => typeof part === 'string' && !part.includes('\u0000'))) {
       return { inserted_at: parsed[0] as string, id: parsed[1] as string };
     }
   } catch {

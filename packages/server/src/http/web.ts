@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 
 /** packages/web/dist, from this file in packages/server/src/http or packages/server/dist/http. */
 export const WEB_DIST_DIR = fileURLToPath(new URL('../../../web/dist', import.meta.url));
@@ -49,21 +49,21 @@ export async function registerWebUi(app: FastifyInstance, options: WebUiOptions 
       for (const [name, value] of Object.entries(WEB_SECURITY_HEADERS)) reply.header(name, value);
       return payload;
     });
-    await scope.register(fastifyStatic, {
-      root: distDir,
-      prefix: '/',
-      // One route per file present at start (the build does not change while serving), so paths
-      // that are not files fall through to the app's 404 problem, /api/... included.
-      wildcard: false,
-      index: ['index.html'],
+    // The build names assets by content hash: they never change and can be cached for good.
+    // index.html names the current ones, so it is always revalidated.
+    const files = {
       decorateReply: false,
-      dotfiles: 'ignore',
-      // The build names assets by content hash: they never change and can be cached for good.
-      // index.html names the current ones, so it is always revalidated.
+      dotfiles: 'ignore' as const,
       cacheControl: false,
-      setHeaders: (reply, path) => {
+      setHeaders: (reply: FastifyReply, path: string) => {
         reply.header('cache-control', /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
       },
-    });
+    };
+    // The top-level files (index.html at /, the icon): one route per file present at start, so
+    // other paths fall through to the app's 404 problem, /api/... included.
+    await scope.register(fastifyStatic, { ...files, root: distDir, prefix: '/', wildcard: false, index: ['index.html'], globIgnore: ['assets/**'] });
+    // assets/: any file there, so a rebuild while the server runs (new hashed names) is served too.
+    const assets = join(distDir, 'assets');
+    if (existsSync(assets)) await scope.register(fastifyStatic, { ...files, root: assets, prefix: '/assets/', wildcard: true, index: false });
   });
 }

@@ -391,14 +391,20 @@ for (const backend of backends()) {
       assert.deepEqual(found, { pos: ['c1'], POS: ['c2'], Pos: ['c3'] });
     });
 
-    it('label= is matched exactly: a label containing | is not confused with two labels', async () => {
-      const dataset = await newDataset(server, W, { settings: { labels: ['x', 'y', 'x|y'], multi_label: true } });
+    it("label names cannot contain '|' (the label filter's separator), so label= never confuses two labels with one", async () => {
+      const refused = await call(server, 'POST', `/api/datasets?workspace=${W}`, {
+        key: server.adminKey,
+        json: { name: `pipes-${Date.now()}`, settings: { labels: ['x', 'y', 'x|y'], multi_label: true } },
+      });
+      assert.equal(refused.status, 422);
+      assert.deepEqual(refused.body.errors, [{ pointer: '/settings/labels/2', message: "must not contain '|'" }]);
+      const dataset = await newDataset(server, W, { settings: { labels: ['x', 'y', 'xy'], multi_label: true } });
       await logRecords(server, W, dataset.name, ['b1', 'b2'].map((id) => ({ id, fields: { text: id } })));
-      await annotateOk(server, alice.apiKey, W, dataset.name, 'b1', ['x|y']);
+      await annotateOk(server, alice.apiKey, W, dataset.name, 'b1', ['xy']);
       await annotateOk(server, alice.apiKey, W, dataset.name, 'b2', ['x', 'y']);
       const found: Record<string, string[]> = {};
-      for (const label of ['x|y', 'x', 'y']) found[label] = await idsWhere(server, W, dataset.name, { label });
-      assert.deepEqual(found, { 'x|y': ['b1'], x: ['b2'], y: ['b2'] });
+      for (const label of ['xy', 'x', 'y']) found[label] = await idsWhere(server, W, dataset.name, { label });
+      assert.deepEqual(found, { xy: ['b1'], x: ['b2'], y: ['b2'] });
     });
   });
 }

@@ -219,6 +219,7 @@ describe('Dockerfile', () => {
       '/app/packages/server/bin',
       '/app/packages/server/dist',
       '/app/packages/server/package.json',
+      '/app/packages/web/dist',
     ]);
     // npx must find /app/node_modules/.bin/argilla itself: with a package.json in /app that has a
     // bin of that name, npm exec installs /app into its cache instead.

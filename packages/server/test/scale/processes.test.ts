@@ -28,7 +28,9 @@ function startServer(env: Record<string, string>, args: string[] = []): Promise<
     const timer = setTimeout(() => reject(new Error(`no start: ${output}`)), 30_000);
     const onData = (chunk: Buffer) => {
       output += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(output);
+      // A cluster is ready when its primary says all its workers are.
+      const ready = args.includes('--workers') ? /listening on (http:\/\/\S+) \(\d+ workers\)/ : /listening on (http:\/\/\S+)/;
+      const match = ready.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve({ child, url: match[1]!, output: () => output, exited });

@@ -6,6 +6,9 @@ import { formatDate, Notice, PageTitle, SelectField } from '../components.js';
 import { describeError } from '../errors.js';
 import { listDatasets, rememberedWorkspace, rememberWorkspace, type DatasetSummary } from '../session.js';
 
+/** Workspaces shown as buttons; all of them are in the list. */
+const MAX_CHIPS = 40;
+
 /** The workspace to show: the one remembered here if still accessible, else the user's own, else the first. */
 function initialWorkspace(username: string, workspaces: string[]): string | undefined {
   const remembered = rememberedWorkspace(username);
@@ -71,7 +74,7 @@ export function HomePage({ client, me }: PageProps) {
             {me.role === 'admin' ? 'As an admin you can see every workspace.' : 'The workspaces you are a member of.'} Choose one to see its datasets.
           </p>
           <ul class="chips" data-testid="workspace-list">
-            {me.workspaces.map((name) => (
+            {me.workspaces.slice(0, MAX_CHIPS).map((name) => (
               <li key={name}>
                 <button type="button" class={name === workspace ? 'chip chip-current' : 'chip'} aria-pressed={name === workspace} onClick={() => choose(name)}>
                   {name}
@@ -79,6 +82,11 @@ export function HomePage({ client, me }: PageProps) {
               </li>
             ))}
           </ul>
+          {me.workspaces.length > MAX_CHIPS ? (
+            <p class="hint">
+              And {(me.workspaces.length - MAX_CHIPS).toLocaleString()} more: choose them in the Workspace list above.
+            </p>
+          ) : null}
         </>
       )}
     </section>
