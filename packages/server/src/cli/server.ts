@@ -3,6 +3,7 @@
 // share the port (Node's cluster module); it restarts a worker that dies and, on a stop signal,
 // stops them all gracefully.
 import cluster from 'node:cluster';
+import { createServer, type AddressInfo } from 'node:net';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Config } from '../config.js';
 import { openDatabase } from '../db/connect.js';
@@ -20,6 +21,17 @@ function parsePort(value: string): number {
 function parseWorkers(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 256) throw new InvalidArgumentError('must be a number from 1 to 256.');
   return Number(value);
+}
+
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 /** Resolves on the first SIGTERM or SIGINT, with its name. Installed before anything starts. */
@@ -54,6 +66,8 @@ async function serve(settings: Config, prepare: boolean): Promise<void> {
   const name = await signal;
   process.stdout.write(`Received ${name}: finishing requests in flight, then stopping.\n`);
   await running.stop();
+  // A worker's channel to the primary would keep it alive: close it, and the process ends.
+  if (cluster.isWorker) cluster.worker?.disconnect();
 }
 
 async function serveCluster(settings: Config, workers: number): Promise<void> {
@@ -66,10 +80,13 @@ async function serveCluster(settings: Config, workers: number): Promise<void> {
   } finally {
     await database.close();
   }
+  // Workers asking for port 0 would each wait on a port of their own: the primary picks one for all.
+  const port = settings.port === 0 ? await freePort(settings.host) : settings.port;
   let stopping = false;
   const listening = new Set<number>();
   const fork = () => {
-    const worker = cluster.fork();
+    // The workers take host and port from here, not from the command line they re-run.
+    const worker = cluster.fork({ ARGILLA_HOST: settings.host, ARGILLA_PORT: String(port) });
     worker.on('message', (message: { listening?: string }) => {
       // Announced once, when every worker accepts connections.
       if (!message.listening || listening.size === workers) return;
@@ -113,7 +130,7 @@ export function registerServerCommands(program: Command, action: ActionFactory):
       action(async (config, options: { host?: string; port?: number; workers?: number }) => {
         const settings = { ...config, host: options.host ?? config.host, port: options.port ?? config.port };
         const workers = options.workers ?? config.workers;
-        if (cluster.isWorker) return serve(settings, false);
+        if (cluster.isWorker) return serve({ ...settings, host: config.host, port: config.port }, false);
         if (workers > 1) return serveCluster(settings, workers);
         return serve(settings, true);
       }),

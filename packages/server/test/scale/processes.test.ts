@@ -21,6 +21,8 @@ function startServer(env: Record<string, string>, args: string[] = []): Promise<
   const child = spawn(process.execPath, [ARGILLA_BIN, 'server', 'start', '--host', '127.0.0.1', '--port', '0', ...args], {
     env: { PATH: process.env.PATH ?? '', HOME: env.ARGILLA_HOME_PATH ?? '/tmp', ARGILLA_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so that a failing test can stop a cluster's workers along with it.
+    detached: true,
   });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -143,7 +145,9 @@ for (const backend of backends()) {
 
   describe(`server start --workers 2 (${backend.name})`, () => {
     let server: Proc | undefined;
-    after(() => server?.child.kill('SIGKILL'));
+    after(() => {
+      if (server?.child.exitCode === null) process.kill(-server.child.pid!, 'SIGKILL');
+    });
 
     it('serves from two processes and stops them all on SIGTERM', async () => {
       const { url, home } = await backend.fresh();
