@@ -1,52 +1,10 @@
 // Helpers for the credentials suites: several app instances over one database (as two server
 // processes sharing it would be), and small readers of the audit log and the login-failure table.
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
-import type { DatabaseTarget } from '../../src/config.js';
-import { openDatabase, type Database } from '../../src/db/connect.js';
+import { openDatabase } from '../../src/db/connect.js';
 import { createDefaultUser } from '../../src/domain/defaultUser.js';
-import { buildApp } from '../../src/http/app.js';
 import { freshDatabase, type TestBackend } from '../helpers/databases.js';
-import { call, startTestServer, type Reply, type TestServer } from '../helpers/http.js';
-
-export interface ServerOptions {
-  tokenExpirationMinutes?: number;
-  apiKeyRotationGraceSeconds?: number;
-}
-
-type OpenDatabase = Database & { url: string; home: string; target: DatabaseTarget };
-
-async function serve(database: OpenDatabase, options: ServerOptions, closeDatabase: boolean): Promise<TestServer> {
-  const logLines: string[] = [];
-  const logStream = new Writable({
-    write(chunk, _encoding, callback) {
-      logLines.push(...String(chunk).split('\n').filter(Boolean));
-      callback();
-    },
-  });
-  const app = await buildApp({
-    database,
-    config: {
-      tokenExpirationMinutes: options.tokenExpirationMinutes ?? 60,
-      apiKeyRotationGraceSeconds: options.apiKeyRotationGraceSeconds ?? 3600,
-      logLevel: 'info',
-    },
-    version: 'test',
-    logStream,
-  });
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  return {
-    app,
-    database,
-    url,
-    logLines,
-    adminKey: 'argilla.apikey',
-    async close() {
-      await app.close();
-      if (closeDatabase) await database.close();
-    },
-  };
-}
+import { call, serveDatabase, startTestServer, type Reply, type ServerOptions, type TestServer } from '../helpers/http.js';
 
 /** A server over a fresh database holding the default admin (argilla / 1234 / argilla.apikey). */
 export function startServer(backend: TestBackend, options: ServerOptions = {}): Promise<TestServer> {
@@ -60,10 +18,10 @@ export function startServer(backend: TestBackend, options: ServerOptions = {}): 
 export async function startServers(backend: TestBackend, count: number, options: ServerOptions = {}): Promise<TestServer[]> {
   const first = await freshDatabase(backend);
   await createDefaultUser(first);
-  const servers = [await serve(first, options, true)];
+  const servers = [await serveDatabase(first, options, true)];
   for (let i = 1; i < count; i++) {
     const handle = await openDatabase(first.target);
-    servers.push(await serve(Object.assign(handle, { url: first.url, home: first.home, target: first.target }), options, true));
+    servers.push(await serveDatabase(Object.assign(handle, { url: first.url, home: first.home, target: first.target }), options, true));
   }
   return servers;
 }

@@ -20,12 +20,15 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(
-  backend: TestBackend,
-  options: { tokenExpirationMinutes?: number; apiKeyRotationGraceSeconds?: number } = {},
-): Promise<TestServer> {
-  const database = await freshDatabase(backend);
-  await createDefaultUser(database);
+export interface ServerOptions {
+  tokenExpirationMinutes?: number;
+  apiKeyRotationGraceSeconds?: number;
+}
+
+type OpenDatabase = Database & { url: string; home: string; target: DatabaseTarget };
+
+/** The app on a random port over an open database; `closeDatabase`: whether close() closes it too. */
+export async function serveDatabase(database: OpenDatabase, options: ServerOptions = {}, closeDatabase = true): Promise<TestServer> {
   const logLines: string[] = [];
   const logStream = new Writable({
     write(chunk, _encoding, callback) {
@@ -52,9 +55,16 @@ export async function startTestServer(
     adminKey: 'argilla.apikey',
     async close() {
       await app.close();
-      await database.close();
+      if (closeDatabase) await database.close();
     },
   };
+}
+
+/** A server over a fresh database holding the default admin (argilla / 1234 / argilla.apikey). */
+export async function startTestServer(backend: TestBackend, options: ServerOptions = {}): Promise<TestServer> {
+  const database = await freshDatabase(backend);
+  await createDefaultUser(database);
+  return serveDatabase(database, options);
 }
 
 export interface Made {
