@@ -5,6 +5,7 @@ import { openDatabase, type Database } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createDefaultUserIfEmpty, defaultCredentialsInUse } from './domain/defaultUser.js';
 import { buildApp, type App } from './http/app.js';
+import { registerWebUi } from './http/web.js';
 import { VERSION } from './version.js';
 
 export interface RunningServer {
@@ -52,6 +53,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   try {
     if (options.prepare ?? true) await prepareDatabase(config, database, log);
     app = await buildApp({ database, config, version: VERSION, logStream: options.logStream });
+    // The web UI at / (when packages/web has been built).
+    await registerWebUi(app);
     const address = await app.listen({ host: config.host, port: config.port });
     log(`Argilla server ${VERSION} listening on ${address} (${database.describe})`);
     const running = app;

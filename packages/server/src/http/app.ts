@@ -16,7 +16,6 @@ import { fail } from '../domain/errors.js';
 import { problem, sendProblem, toProblem } from './problems.js';
 import { ApiKeySchema, DatasetSchema, ProblemSchema, RecordSchema, SettingsSchema, UserSchema, WorkspaceSchema } from './schemas.js';
 import { registerDatasetRoutes } from './routes/datasets.js';
-import { registerWebUi } from './web.js';
 import { registerCredentialRoutes } from './routes/credentials.js';
 import { registerInfoRoutes } from './routes/info.js';
 import { registerSecurityRoutes } from './routes/security.js';
@@ -192,7 +191,5 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerDatasetRoutes(app, deps);
 
   app.get('/api/openapi.json', { config: { auth: false }, schema: { hide: true } }, async () => app.swagger());
-  // The web UI at / (when packages/web has been built).
-  await registerWebUi(app);
   return app;
 }

@@ -22,19 +22,23 @@ function registeredRoutes(server: TestServer): Array<{ method: string; url: stri
     stack.length = depth;
     const url = (depth > 0 ? stack[depth - 1]! : '') + match[2]!;
     stack.push(url);
-    for (const method of (match[3] ?? '').split(',').map((m) => m.trim()).filter(Boolean)) routes.push({ method, url });
+    // The tree prints a literal colon (registered as '::', e.g. records::bulk) as a single one.
+    const registered = url.replace(/([^/:]):(?=[A-Za-z])/g, '$1::');
+    for (const method of (match[3] ?? '').split(',').map((m) => m.trim()).filter(Boolean)) routes.push({ method, url: registered });
   }
   return routes;
 }
 
-/** `/api/users/:id` → `/api/users/{id}` */
+/**
+ * `/api/users/:id` → `/api/users/{id}`; a parameter's regex constraint is dropped and a literal
+ * colon (`::`) is one colon: `/api/datasets/:name(^[a-z]+)::copy` → `/api/datasets/{name}:copy`.
+ */
 function toOpenApiPath(url: string): string {
-  return url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
-}
-
-/** `/api/users/{id}` → `/api/users/:id` */
-function toFastifyPath(path: string): string {
-  return path.replace(/\{([^}]+)\}/g, ':$1');
+  return url
+    .replace(/\([^)]*\)/g, '')
+    .replace(/::/g, '\u0000')
+    .replace(/:([A-Za-z0-9_]+)/g, '{$1}')
+    .replace(/\u0000/g, ':');
 }
 
 for (const backend of backends()) {
@@ -85,11 +89,11 @@ for (const backend of backends()) {
     });
 
     it('documents only routes that exist', () => {
+      const registered = new Set(registeredRoutes(server).map((r) => `${r.method.toLowerCase()} ${toOpenApiPath(r.url)}`));
       const phantom: string[] = [];
       for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, unknown>>)) {
         for (const method of METHODS) {
-          if (!item[method]) continue;
-          if (!server.app.hasRoute({ method: method.toUpperCase() as 'GET', url: toFastifyPath(path) })) phantom.push(`${method} ${path}`);
+          if (item[method] && !registered.has(`${method} ${path}`)) phantom.push(`${method} ${path}`);
         }
       }
       assert.deepEqual(phantom, []);

@@ -21,6 +21,8 @@ const USER_FIELDS = new Set([
   'api_key',
   'inserted_at',
   'updated_at',
+  // GET /api/me for admins only: whether the default credentials still work (checked below).
+  'default_credentials_in_use',
 ]);
 const REQUIRED_USER_FIELDS = ['id', 'first_name', 'full_name', 'username', 'role', 'disabled', 'workspaces', 'api_key', 'inserted_at', 'updated_at'];
 
@@ -88,6 +90,10 @@ export function assertUser(body: any, expected: Record<string, unknown> = {}): v
   const context = JSON.stringify(body);
   assert.equal(typeof body, 'object', context);
   for (const key of Object.keys(body)) assert.ok(USER_FIELDS.has(key), `unexpected field ${key} in ${context}`);
+  if ('default_credentials_in_use' in body) {
+    assert.equal(typeof body.default_credentials_in_use, 'boolean', context);
+    assert.equal(body.role, 'admin', `only admins are told about the default credentials: ${context}`);
+  }
   for (const key of REQUIRED_USER_FIELDS) assert.ok(key in body, `missing field ${key} in ${context}`);
   assert.match(body.id, UUID);
   assert.equal(typeof body.first_name, 'string');
