@@ -61,5 +61,32 @@ export class ReadCache {
   }
 }
 
-/** SQL that changes data (or ends a transaction that may have): seeing it bumps the generation. */
-export const WRITE_STATEMENT = /^\s*(insert|update|delete|replace|commit|create|drop|alter)\b/i;
+const WRITE = /^\s*(insert|update|delete|replace|create|drop|alter)\b/i;
+// Writes that change nothing a cached answer depends on: throttling records, the audit log, and
+// new login sessions (misses are never cached). Logins then do not empty everyone's cache.
+const IRRELEVANT = /^\s*(insert\s+into\s+"?(login_failures|audit_events|login_sessions)"?|delete\s+from\s+"?login_failures"?)[\s(]/i;
+
+/**
+ * Watches the statements of one database connection and bumps the generation for every write
+ * that matters, and again when a transaction holding one commits (its changes become visible
+ * to other connections only then).
+ */
+export class WriteTracker {
+  private dirty = false;
+
+  constructor(private readonly generation: WriteGeneration) {}
+
+  seen(text: string): void {
+    if (/^\s*begin\b/i.test(text)) {
+      this.dirty = false;
+    } else if (/^\s*commit\b/i.test(text)) {
+      if (this.dirty) this.generation.bump();
+      this.dirty = false;
+    } else if (/^\s*rollback\b/i.test(text)) {
+      this.dirty = false;
+    } else if (WRITE.test(text) && !IRRELEVANT.test(text)) {
+      this.generation.bump();
+      this.dirty = true;
+    }
+  }
+}

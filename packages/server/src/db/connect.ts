@@ -6,7 +6,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, sql, type DialectAdapter } from 'kysely';
 import type { DatabaseTarget } from '../config.js';
 import type { Tables } from './schema.js';
-import { ReadCache, WRITE_STATEMENT, WriteGeneration } from './cache.js';
+import { ReadCache, WriteGeneration, WriteTracker } from './cache.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -89,12 +89,13 @@ function openSqlite(path: string): Database {
   // that ad-hoc queries with varying shapes cannot grow the cache without limit.
   const statements = new Map<string, SQLite.Statement>();
   const generation = new WriteGeneration();
+  const tracker = new WriteTracker(generation);
   const database = {
     prepare(query: string) {
       const text = /^begin$/i.test(query.trim()) ? 'begin immediate' : query;
       // better-sqlite3 runs the statement right after this, synchronously: no read can slip in
       // between this bump and the write (or commit) becoming visible.
-      if (WRITE_STATEMENT.test(text)) generation.bump();
+      tracker.seen(text);
       let statement = statements.get(text);
       if (!statement) {
         statement = raw.prepare(text);
@@ -150,13 +151,15 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
       // Pooled clients come back again and again: wrap each once.
       if (counted.has(client)) return client;
       counted.add(client);
+      // One tracker per connection: a transaction's writes are counted at its commit.
+      const tracker = new WriteTracker(generation);
       const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
       (client as { query: unknown }).query = async (...args: unknown[]) => {
         const text = typeof args[0] === 'string' ? args[0] : ((args[0] as { text?: string })?.text ?? '');
         try {
           return await query(...args);
         } finally {
-          if (WRITE_STATEMENT.test(text)) generation.bump();
+          tracker.seen(text);
         }
       };
       return client;

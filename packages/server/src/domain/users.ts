@@ -161,7 +161,10 @@ export async function listUsers(
   const { db } = database;
   const limit = Math.min(filters.limit ?? MAX_PAGE, MAX_PAGE);
   const rows = await listUserRows(db, filters, limit, filters.offset ?? 0);
-  const [items, total] = await Promise.all([toUsers(db, rows), countUsers(db, filters)]);
+  // The total is cached like authentication (cleared by any write through this process), so
+  // paging through 100,000 users does not count them all for every page.
+  const countKey = `users-count:${filters.role ?? ''}\u0000${filters.workspace ?? ''}\u0000${filters.q ?? ''}`;
+  const [items, total] = await Promise.all([toUsers(db, rows), database.cache.get(countKey, () => countUsers(db, filters))]);
   return { items, total };
 }
 
