@@ -31,15 +31,60 @@ export class ReadCache {
     private readonly maxEntries = 10_000,
   ) {}
 
-  async get<T>(key: string, load: () => Promise<T>): Promise<T> {
-    const now = Date.now();
+  /** The value cached under a key while it is still valid, or undefined; never loads. */
+  peek<T>(key: string): T | undefined {
     const hit = this.entries.get(key);
-    if (hit && hit.generation === this.generation.current() && hit.expiresAt > now) return hit.value as T;
+    return hit && this.valid(hit) ? (hit.value as T) : undefined;
+  }
+
+  private valid(entry: Entry<unknown>): boolean {
+    return entry.generation === this.generation.current() && entry.expiresAt > Date.now();
+  }
+
+  /** Like get(), but answers a valid cached value at once, without a promise. */
+  read<T>(key: string, load: () => Promise<T>): T | Promise<T> {
+    const hit = this.entries.get(key);
+    return hit && this.valid(hit) ? (hit.value as T) : this.get(key, load);
+  }
+
+  /**
+   * The cached value, or the value loaded now. Requests that miss together share one load (the
+   * same generation's), so an expired entry under load costs one query, not one per request.
+   */
+  get<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const hit = this.entries.get(key);
+    if (hit && this.valid(hit)) return Promise.resolve(hit.value as T);
     const generation = this.generation.current();
-    const value = await load();
-    if (this.entries.size >= this.maxEntries) this.entries.clear();
-    this.entries.set(key, { value, generation, expiresAt: now + this.ttlMs });
-    return value;
+    const inFlight = this.loading.get(key);
+    if (inFlight && inFlight.generation === generation) return inFlight.promise as Promise<T>;
+    const now = Date.now();
+    let started: Promise<T>;
+    try {
+      started = load();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const promise = started.then(
+      (value) => {
+        if (this.loading.get(key)?.promise === promise) this.loading.delete(key);
+        if (this.entries.size >= this.maxEntries) this.entries.clear();
+        this.entries.set(key, { value, generation, expiresAt: now + this.ttlMs });
+        return value;
+      },
+      (error: unknown) => {
+        if (this.loading.get(key)?.promise === promise) this.loading.delete(key);
+        throw error;
+      },
+    );
+    this.loading.set(key, { generation, promise });
+    return promise;
+  }
+
+  private readonly loading = new Map<string, { generation: number; promise: Promise<unknown> }>();
+
+  /** Another cache over the same writes (so invalidated alike), with its own bound on entries. */
+  sibling(maxEntries: number): ReadCache {
+    return new ReadCache(this.generation, this.ttlMs, maxEntries);
   }
 
   /**

@@ -7,7 +7,7 @@ import { findUserById, updateUserRow } from '../db/repos/users.js';
 import { isUuid, newId } from '../lib/ids.js';
 import { hashPassword, verifyPassword } from '../lib/passwords.js';
 import { digestSecret, generateApiKey, previewSecret } from '../lib/secrets.js';
-import { nowIso } from '../lib/time.js';
+import { isoOfMillis, nowIso } from '../lib/time.js';
 import { recordEvent } from './audit.js';
 import { fail } from './errors.js';
 import { can, type Actor } from './policies.js';
@@ -62,7 +62,7 @@ function checkKeyInput(input: NewKey): string | null {
     const time = Date.parse(input.expires_at);
     if (Number.isNaN(time)) errors.push({ field: 'expires_at', message: 'must be an ISO-8601 time, e.g. 2027-01-31T00:00:00Z' });
     else if (time <= Date.now()) errors.push({ field: 'expires_at', message: 'must be in the future' });
-    else expires = new Date(time).toISOString().replace('Z', '000Z');
+    else expires = isoOfMillis(time);
   }
   if (errors.length) throw fail.validation(errors);
   return expires;
@@ -150,7 +150,7 @@ export async function rotateApiKey(
     if (old.expires_at !== null && old.expires_at <= nowIso()) {
       throw fail.conflict('api_key_expired', `API key '${old.name}' (${old.preview}) has expired: create a new key instead.`, { id: old.id });
     }
-    const graceEnd = new Date(Date.now() + graceSeconds * 1000).toISOString().replace('Z', '000Z');
+    const graceEnd = isoOfMillis(Date.now() + graceSeconds * 1000);
     const oldExpiry = old.expires_at !== null && old.expires_at < graceEnd ? old.expires_at : graceEnd;
     const secret = generateApiKey();
     const row = newKeyRow(user.id, old.name, secret, old.expires_at);

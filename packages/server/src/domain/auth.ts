@@ -12,7 +12,7 @@ import { findUserByUsername, updateUserRow } from '../db/repos/users.js';
 import { newId } from '../lib/ids.js';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../lib/passwords.js';
 import { digestSecret, generateToken } from '../lib/secrets.js';
-import { addMinutes, nowIso } from '../lib/time.js';
+import { addMinutes, isoOfMillis, nowIso } from '../lib/time.js';
 import { fail } from './errors.js';
 import type { Actor, Origin, Role } from './policies.js';
 import { recordEvent } from './audit.js';
@@ -48,18 +48,22 @@ function cachedLookup<T>(database: Database, key: string, load: () => Promise<T 
   });
 }
 
-export async function authenticateApiKey(database: Database, key: string): Promise<Authenticated | null> {
-  const digest = digestSecret(key);
-  const found = await cachedLookup(database, `key:${digest}`, () => findApiKeyWithUser(database.db, digest));
-  if (!found) return null;
-  const now = nowIso();
+type KeyWithUser = NonNullable<Awaited<ReturnType<typeof findApiKeyWithUser>>>;
+type SessionWithUser = NonNullable<Awaited<ReturnType<typeof findSession>>>;
+
+/** Whether a key found by its digest lets its user in now; notes its use (at most once a minute). */
+function admitApiKey(database: Database, key: string, found: KeyWithUser): Authenticated | null {
+  const nowMs = Date.now();
+  const now = isoOfMillis(nowMs);
   const { key: row, user } = found;
   if (row.revoked_at !== null || (row.expires_at !== null && row.expires_at <= now) || user.disabled === 1) return null;
-  if (row.last_used_at === null || Date.parse(now) - Date.parse(row.last_used_at) >= LAST_USED_RESOLUTION_MS) {
-    // Not awaited: bookkeeping must not slow the request, and a lost update is harmless.
+  if (row.last_used_at === null || nowMs - Date.parse(row.last_used_at) >= LAST_USED_RESOLUTION_MS) {
+    // Not awaited: bookkeeping must not slow the request, and a lost update is harmless. The
+    // cached row is marked at once so that concurrent requests do not all write it.
+    row.last_used_at = now;
     database.db
       .updateTable('api_keys')
-      .set({ last_used_at: now })
+      .set({ last_used_at: nowIso() })
       .where('id', '=', row.id)
       .execute()
       .catch(() => {});
@@ -67,13 +71,38 @@ export async function authenticateApiKey(database: Database, key: string): Promi
   return { actor: actorOf(user), user, via: 'api_key', secret: key, keyId: row.id };
 }
 
+function admitSession(token: string, session: SessionWithUser): Authenticated | null {
+  if (session.expires_at <= isoOfMillis(Date.now()) || session.disabled === 1) return null;
+  const { expires_at: _expiry, ...user } = session;
+  return { actor: actorOf(user), user, via: 'token', secret: token };
+}
+
+export async function authenticateApiKey(database: Database, key: string): Promise<Authenticated | null> {
+  const digest = digestSecret(key);
+  const found = await cachedLookup(database, `key:${digest}`, () => findApiKeyWithUser(database.db, digest));
+  return found ? admitApiKey(database, key, found) : null;
+}
+
 export async function authenticateToken(database: Database, token: string): Promise<Authenticated | null> {
   const digest = digestSecret(token);
   const session = await cachedLookup(database, `token:${digest}`, () => findSession(database.db, digest));
-  if (!session || session.expires_at <= nowIso()) return null;
-  const { expires_at: _expiry, ...user } = session;
-  if (user.disabled === 1) return null;
-  return { actor: actorOf(user), user, via: 'token', secret: token };
+  return session ? admitSession(token, session) : null;
+}
+
+/**
+ * Authentication answered from the cache alone, without waiting: the result when a cached entry
+ * decides it, undefined when the database must be asked (then use the async functions above).
+ * Most requests of a busy client end here. A bearer credential is tried as a login token only:
+ * misses are not cached, so an API key sent as a bearer always takes the async path.
+ */
+export function authenticateFromCache(database: Database, credential: string, kind: 'api_key' | 'bearer'): Authenticated | null | undefined {
+  const digest = digestSecret(credential);
+  if (kind === 'bearer') {
+    const session = database.cache.peek<SessionWithUser>(`token:${digest}`);
+    return session === undefined ? undefined : admitSession(credential, session);
+  }
+  const found = database.cache.peek<KeyWithUser>(`key:${digest}`);
+  return found === undefined ? undefined : admitApiKey(database, credential, found);
 }
 
 /** A bearer credential is a login token or, as older clients send it, an API key. */
@@ -138,7 +167,7 @@ export async function logout(database: Database, auth: Authenticated): Promise<b
 }
 
 /** The caller as GET /api/me shows it (cached like authentication). */
-export function describeMe(database: Database, auth: Authenticated): Promise<User> {
+export function describeMe(database: Database, auth: Authenticated): User | Promise<User> {
   const withPreview = auth.via !== 'api_key';
-  return database.cache.get(`me:${auth.user.id}:${withPreview}`, () => describeCaller(database.db, auth.user, withPreview));
+  return database.cache.read(`me:${auth.user.id}:${withPreview}`, () => describeCaller(database.db, auth.user, withPreview));
 }

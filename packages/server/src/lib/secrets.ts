@@ -1,5 +1,5 @@
 // Random secrets (API keys, login tokens) and the digests stored in their place.
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 export const API_KEY_PREFIX = 'argilla_';
 
@@ -15,7 +15,7 @@ export function generateToken(): string {
 
 /** SHA-256 of a secret, hex encoded: what the database keeps instead of the secret. */
 export function digestSecret(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
+  return hash('sha256', secret, 'hex');
 }
 
 /** A short preview that lets a person recognise a key without revealing it, e.g. `a144…0002`. */

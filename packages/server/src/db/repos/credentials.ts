@@ -1,6 +1,6 @@
 // API keys and login sessions. Only digests of the secrets are stored.
 import type { ApiKeyRow, Db, UserRow } from '../schema.js';
-import { statement } from './dialect.js';
+import { idList, overIdList, statement } from './dialect.js';
 
 export function insertApiKey(db: Db, row: ApiKeyRow): Promise<unknown> {
   return db.insertInto('api_keys').values(row).execute();
@@ -21,6 +21,13 @@ const selectPreviewOfUser = statement<{ preview: string }>(
    order by created_at, id limit 1`,
 );
 
+const selectPreviewsOfUsers = statement<{ user_id: string; preview: string }>(
+  overIdList(
+    (inList) => `select user_id, preview from api_keys where ${inList('user_id')} and revoked_at is null
+     and (expires_at is null or expires_at > ?) order by created_at, id`,
+  ),
+);
+
 export async function primaryKeyPreviews(db: Db, userIds: string[], now: string): Promise<Map<string, string>> {
   const result = new Map<string, string>();
   if (userIds.length === 0) return result;
@@ -29,15 +36,7 @@ export async function primaryKeyPreviews(db: Db, userIds: string[], now: string)
     if (row) result.set(userIds[0]!, row.preview);
     return result;
   }
-  const rows = await db
-    .selectFrom('api_keys')
-    .select(['user_id', 'preview'])
-    .where('user_id', 'in', userIds)
-    .where('revoked_at', 'is', null)
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
+  const rows = await selectPreviewsOfUsers(db, [idList(db, userIds), now]);
   for (const row of rows) if (!result.has(row.user_id)) result.set(row.user_id, row.preview);
   return result;
 }

@@ -18,15 +18,33 @@ export function forUpdate<Q extends { forUpdate(): Q }>(db: Db, query: Q): Q {
  * parameter; PostgreSQL gets `$1, $2, ...`. Only for reads: on SQLite they may run on the read
  * connection.
  */
-export function statement<Row>(text: string): (db: Db, params: readonly unknown[]) => Promise<Row[]> {
+export function statement<Row>(text: string | { sqlite: string; postgres: string }): (db: Db, params: readonly unknown[]) => Promise<Row[]> {
+  const forSqlite = typeof text === 'string' ? text : text.sqlite;
   let n = 0;
-  const forPostgres = text.replace(/\?/g, () => `$${++n}`);
+  const forPostgres = (typeof text === 'string' ? text : text.postgres).replace(/\?/g, () => `$${++n}`);
   return async (db, params) => {
     const fast = fastReaderOf(db);
-    if (fast) return fast(text, params) as Row[];
-    const query = CompiledQuery.raw(isPostgres(db) ? forPostgres : text, params as unknown[]);
+    if (fast) return fast(forSqlite, params) as Row[];
+    const query = CompiledQuery.raw(isPostgres(db) ? forPostgres : forSqlite, params as unknown[]);
     return (await db.executeQuery<Row>(query)).rows;
   };
+}
+
+/**
+ * The text of a statement() over a list of ids given as one parameter, so that the statement stays
+ * the same whatever the number of ids: `build` writes the SQL, calling `inList(column)` for the
+ * condition; bind `idList(db, ids)` to its `?`.
+ */
+export function overIdList(build: (inList: (column: string) => string) => string): { sqlite: string; postgres: string } {
+  return {
+    sqlite: build((column) => `${column} in (select value from json_each(?))`),
+    postgres: build((column) => `${column} = any(?::varchar[])`),
+  };
+}
+
+/** The parameter for an overIdList() statement's list. */
+export function idList(db: Db, ids: readonly string[]): unknown {
+  return isPostgres(db) ? ids : JSON.stringify(ids);
 }
 
 /** `column` contains `needle`, case-sensitively on both databases (SQLite's LIKE ignores ASCII case). */

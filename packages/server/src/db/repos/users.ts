@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, UserRow, UsersTable } from '../schema.js';
-import { forUpdate, statement } from './dialect.js';
+import { forUpdate, idList, overIdList, statement } from './dialect.js';
 
 export function insertUser(db: Db, row: UsersTable): Promise<unknown> {
   return db.insertInto('users').values(row).execute();
@@ -52,8 +52,13 @@ function filtered(db: Db, filters: UserFilters) {
   return query;
 }
 
+const USER_COLUMNS = 'id, username, first_name, last_name, email, role, disabled, password_hash, inserted_at, updated_at';
+const selectPageOfUsers = statement<UserRow>(`select ${USER_COLUMNS} from users order by inserted_at, id limit ? offset ?`);
+
 /** Users in creation order, one page of them. */
 export function listUsers(db: Db, filters: UserFilters, limit: number, offset: number): Promise<UserRow[]> {
+  // The unfiltered list (an admin's first look) is one fixed statement.
+  if (!filters.role && !filters.workspace && !filters.q) return selectPageOfUsers(db, [limit, offset]);
   return filtered(db, filters)
     .selectAll('users')
     .orderBy('users.inserted_at')
@@ -96,6 +101,13 @@ const selectWorkspaceNamesOfUser = statement<{ name: string }>(
   `select w.name from memberships m join workspaces w on w.id = m.workspace_id where m.user_id = ? order by m.inserted_at, m.id`,
 );
 
+const selectWorkspaceNamesOfUsers = statement<{ user_id: string; name: string }>(
+  overIdList(
+    (inList) => `select m.user_id, w.name from memberships m join workspaces w on w.id = m.workspace_id
+     where ${inList('m.user_id')} order by m.inserted_at, m.id`,
+  ),
+);
+
 export async function workspaceNamesByUser(db: Db, userIds: string[]): Promise<Map<string, string[]>> {
   const result = new Map<string, string[]>(userIds.map((id) => [id, []]));
   if (userIds.length === 0) return result;
@@ -103,14 +115,7 @@ export async function workspaceNamesByUser(db: Db, userIds: string[]): Promise<M
     result.set(userIds[0]!, (await selectWorkspaceNamesOfUser(db, [userIds[0]])).map((r) => r.name));
     return result;
   }
-  const rows = await db
-    .selectFrom('memberships')
-    .innerJoin('workspaces', 'workspaces.id', 'memberships.workspace_id')
-    .select(['memberships.user_id as user_id', 'workspaces.name as name'])
-    .where('memberships.user_id', 'in', userIds)
-    .orderBy('memberships.inserted_at')
-    .orderBy('memberships.id')
-    .execute();
+  const rows = await selectWorkspaceNamesOfUsers(db, [idList(db, userIds)]);
   for (const row of rows) result.get(row.user_id)?.push(row.name);
   return result;
 }
