@@ -67,8 +67,11 @@ export class ReadCache {
     const promise = started.then(
       (value) => {
         if (this.loading.get(key)?.promise === promise) this.loading.delete(key);
-        if (this.entries.size >= this.maxEntries) this.entries.clear();
-        this.entries.set(key, { value, generation, expiresAt: now + this.ttlMs });
+        // A load that started before a write never replaces one that started after it.
+        if ((this.entries.get(key)?.generation ?? -1) <= generation) {
+          if (this.entries.size >= this.maxEntries) this.entries.clear();
+          this.entries.set(key, { value, generation, expiresAt: now + this.ttlMs });
+        }
         return value;
       },
       (error: unknown) => {

@@ -65,6 +65,34 @@ for (const backend of backends()) {
       assert.equal(disabled.status, 200);
       assert.equal((await call(server, 'GET', '/api/me', { key: user.apiKey })).status, 401);
     });
+    it('the users list (kept rendered) shows a change made through this server at once, and one made elsewhere within a second', async () => {
+      const list = async () => {
+        const response = await call(server, 'GET', '/api/users?limit=100&q=listed-', { key: server.adminKey });
+        assert.equal(response.status, 200);
+        return { names: (response.body as Array<{ username: string }>).map((u) => u.username), total: Number(response.headers.get('x-total-count')) };
+      };
+      const first = await list();
+      const mine = `listed-${Date.now()}-a`;
+      const created = await call(server, 'POST', '/api/users', { key: server.adminKey, json: { username: mine, first_name: 'Listed', password: 'a-long-password-1' } });
+      assert.equal(created.status, 200);
+      const afterMine = await list();
+      assert.deepEqual(afterMine.names, [...first.names, mine]);
+      assert.equal(afterMine.total, first.total + 1);
+      // A user created by the CLI (another process) while the page is cached.
+      const theirs = `listed-${Date.now()}-b`;
+      const env = cliEnv(server.database.url, server.database.home);
+      const result = await runCli(['users', 'create', '--username', theirs, '--first-name', 'Listed', '--password', 'a-long-password-1'], env);
+      assert.equal(result.code, 0, result.stderr);
+      const started = Date.now();
+      let names = (await list()).names;
+      while (!names.includes(theirs) && Date.now() - started < 1000) {
+        await new Promise((r) => setTimeout(r, 25));
+        names = (await list()).names;
+      }
+      assert.deepEqual(names, [...afterMine.names, theirs]);
+      // Other filters, limits and offsets are other pages.
+      const paged = await call(server, 'GET', '/api/users?limit=1&offset=1&q=listed-', { key: server.adminKey });
+      assert.deepEqual((paged.body as Array<{ username: string }>).map((u) => u.username), [names[1]]);
+    });
   });
 }
-
