@@ -58,5 +58,6 @@ if [ -n "$users_file" ]; then
   fi
 fi
 
-# 3. The server, in place of this shell.
-exec node "$ARGILLA_CLI" server start "$@"
+# 3. The server, in place of this shell. A smaller young generation keeps each process's resident
+#    memory about 16 MB lower at no measured cost in speed (see the README, "Memory").
+exec node --max-semi-space-size=8 "$ARGILLA_CLI" server start "$@"

@@ -39,7 +39,7 @@ function startServer(home) {
     for (const name of ['ARGILLA_DATABASE_URL', 'ARGILLA_WORKERS', 'ARGILLA_ENV', 'ARGILLA_DEFAULT_USER_ENABLED', 'ARGILLA_DEFAULT_USER_API_KEY']) {
       delete env[name];
     }
-    const child = spawn(process.execPath, [serverBin, 'server', 'start', '--host', '127.0.0.1', '--port', '0'], {
+    const child = spawn(process.execPath, ['--max-semi-space-size=8', serverBin, 'server', 'start', '--host', '127.0.0.1', '--port', '0'], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

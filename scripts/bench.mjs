@@ -21,6 +21,8 @@ const duration = quick ? 2 : 8;
 const bin = join(root, 'packages/server/bin/argilla.js');
 const ADMIN_KEY = 'argilla.apikey';
 const USERS = 100_000;
+// The server runs as `npm start`, the `argilla` command and the Docker image run it.
+const SERVER_NODE_FLAGS = ['--max-semi-space-size=8'];
 
 // ---------------------------------------------------------------- processes and accounting
 
@@ -175,7 +177,7 @@ function importSeconds(env, file) {
 async function runConfiguration(label, env, workers, bare) {
   const server = await start(
     process.execPath,
-    [bin, 'server', 'start', '--host', '127.0.0.1', '--port', '0', '--workers', String(workers)],
+    [...SERVER_NODE_FLAGS, bin, 'server', 'start', '--host', '127.0.0.1', '--port', '0', '--workers', String(workers)],
     { ARGILLA_LOG_LEVEL: 'warn', ...env },
     // A cluster's primary announces the address once all its workers listen.
     (out) => (workers > 1 ? /listening on (http:\/\/\S+) \(\d+ workers\)/ : /listening on (http:\/\/\S+)/).exec(out)?.[1],
@@ -186,10 +188,17 @@ async function runConfiguration(label, env, workers, bare) {
   const token = (await request(base, 'POST', '/api/security/token', { form: { username: 'argilla', password: '1234' } })).json.access_token;
   const results = {};
   const key = { 'x-argilla-api-key': ADMIN_KEY };
+  // The JIT settles on the request path first (each measurement below still has its own warm-up).
+  await autocannon({ url: `${base}/api/me`, headers: key, connections: 50, duration: 2 });
   results.meKey = await measure(server.child, { url: `${base}/api/me`, headers: key });
   results.meToken = await measure(server.child, { url: `${base}/api/me`, headers: { authorization: `Bearer ${token}` } });
   results.workspaces = await measure(server.child, { url: `${base}/api/workspaces`, headers: key });
   results.users = await measure(server.child, { url: `${base}/api/users?limit=100`, headers: key });
+  // A different page nearly every time: past the cache of rendered pages, each one read and rendered.
+  results.usersVaried = await measure(server.child, {
+    url: base,
+    requests: [{ method: 'GET', headers: key, setupRequest: (req) => ({ ...req, path: `/api/users?limit=100&offset=${100 * Math.floor(Math.random() * 101)}` }) }],
+  });
   let n = 0;
   results.createUser = await measure(server.child, {
     connections: 10,
@@ -225,9 +234,15 @@ try {
   console.log(`Benchmark suite: ${quick ? 'quick' : 'full'} (${duration} s per measurement), 50 connections unless noted, node ${process.version}, ${readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm).length} cores`);
 
   // The ceiling: a bare node:http server answering a body the size of GET /api/me's.
-  const bare = await start(process.execPath, [join(root, 'scripts/bench-bare.mjs'), '330'], {}, (out) => /^(\d+)\n/.exec(out)?.[1]);
-  const bareResult = await measure(bare.child, { url: `http://127.0.0.1:${bare.value}/` });
-  await stop(bare.child);
+  // Measured at the start and again at the end; the better run is the ceiling (a machine that
+  // was busy for a moment must not flatter the ratios).
+  const measureBare = async () => {
+    const bare = await start(process.execPath, [join(root, 'scripts/bench-bare.mjs'), '330'], {}, (out) => /^(\d+)\n/.exec(out)?.[1]);
+    const result = await measure(bare.child, { url: `http://127.0.0.1:${bare.value}/` });
+    await stop(bare.child);
+    return result;
+  };
+  let bareResult = await measureBare();
 
   const configurations = [];
   const sqliteHome = join(work, 'sqlite');
@@ -252,6 +267,9 @@ try {
   }
   const sqliteImport = importSeconds({ ARGILLA_HOME_PATH: join(work, 'import') }, usersFile(work));
 
+  const bareAgain = await measureBare();
+  const bareRuns = [bareResult.rps, bareAgain.rps];
+  if (bareAgain.rps > bareResult.rps) bareResult = bareAgain;
   const { runRecordsBench } = await import('./bench-records.mjs');
   const records = await runRecordsBench({ quick });
 
@@ -264,14 +282,15 @@ try {
     meToken: 'GET /api/me (login token)',
     workspaces: 'GET /api/workspaces',
     users: `GET /api/users?limit=100 (${USERS.toLocaleString('en')} users)`,
+    usersVaried: 'GET /api/users?limit=100&offset=0…10,000, a random page each time',
     createUser: 'POST /api/users (10 connections, argon2id)',
     login: 'POST /api/security/token (10 connections, argon2id)',
   };
-  rows.push(`| bare node:http (ceiling) | - | ${f(bareResult.rps)} | ${f(bareResult.perCpu)} | ${bareResult.p50} | ${bareResult.p99} | - | - |`);
+  rows.push(`| bare node:http (ceiling; best of 2 runs: ${bareRuns.map((r) => f(r)).join(' and ')} req/s) | - | ${f(bareResult.rps)} | ${f(bareResult.perCpu)} | ${bareResult.p50} | ${bareResult.p99} | - | - |`);
   for (const c of configurations) {
     for (const [id, name] of Object.entries(names)) {
       const r = c.results[id];
-      const againstBare = ['meKey', 'meToken', 'workspaces', 'users'].includes(id);
+      const againstBare = ['meKey', 'meToken', 'workspaces', 'users', 'usersVaried'].includes(id);
       rows.push(
         `| ${name} | ${c.label} | ${f(r.rps)} | ${f(r.perCpu)} | ${r.p50} | ${r.p99} | ${againstBare ? `bare: ${pct(r.rps, bareResult.rps)} of req/s, ${pct(r.perCpu, bareResult.perCpu)} of req/CPU-s` : '-'} | ${r.errors} |`,
       );

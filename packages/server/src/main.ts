@@ -7,6 +7,7 @@ import { createDefaultUserIfEmpty, defaultCredentialsInUse } from './domain/defa
 import { buildApp, type App } from './http/app.js';
 import { registerWebUi } from './http/web.js';
 import { VERSION } from './version.js';
+import { stopIdleHashingThreads } from './lib/passwords.js';
 
 export interface RunningServer {
   app: App;
@@ -29,6 +30,8 @@ export async function prepareDatabase(config: Config, database: Database, log: (
     if (outcome.created) log("Created the default admin 'argilla' (workspace 'argilla') on this empty database.");
   }
   const inUse = await defaultCredentialsInUse(database);
+  // That check hashed a password: free the hashing thread now rather than keep it while idle.
+  await stopIdleHashingThreads();
   if (inUse.password || inUse.apiKey) {
     const which = [inUse.password && "password '1234'", inUse.apiKey && "API key 'argilla.apikey'"].filter(Boolean).join(' and ');
     const how =

@@ -9,7 +9,6 @@ import { ROLES } from '../domain/policies.js';
 import type { NewUser, UserChanges } from '../domain/users.js';
 import { migrateTask, revisionsTask } from '../tasks/database.js';
 import { consoleIo, TaskError, withDatabase } from '../tasks/io.js';
-import { exportUsersTask, migrateUsersTask } from '../tasks/usersFile.js';
 import { createKeyTask, listAuditTask, listKeysTask, revokeKeyTask } from '../tasks/credentials.js';
 import { deleteDatasetTask, listDatasetsTask } from '../tasks/datasets.js';
 import { createDefaultUserTask, createUserTask, deleteUserTask, listUsersTask, updateUserTask } from '../tasks/users.js';
@@ -22,6 +21,9 @@ import {
 } from '../tasks/workspaces.js';
 import { ask, askNewPassword, canPrompt, PromptAborted } from './prompt.js';
 import { registerServerCommands } from './server.js';
+
+// The users-file tasks bring a YAML parser that no other command needs (the server included).
+const usersFileTasks = () => import('../tasks/usersFile.js');
 
 /** Input field names as the command line spells them. */
 const OPTION_OF_FIELD: Record<string, string> = {
@@ -196,7 +198,9 @@ function buildProgram(): Command {
     .action(
       action((config, options: { file?: string; dryRun?: boolean; update?: boolean }) =>
         withDatabase(config, (db) =>
-          migrateUsersTask(db, { file: options.file ?? config.usersDbFile, dryRun: options.dryRun, update: options.update }, consoleIo),
+          usersFileTasks().then(({ migrateUsersTask }) =>
+            migrateUsersTask(db, { file: options.file ?? config.usersDbFile, dryRun: options.dryRun, update: options.update }, consoleIo),
+          ),
         ),
       ),
     );
@@ -208,7 +212,7 @@ function buildProgram(): Command {
     .option('--with-password-hashes', 'include password hashes, so that the file can be imported elsewhere')
     .action(
       action((config, options: { file?: string; withPasswordHashes?: boolean }) =>
-        withDatabase(config, (db) => exportUsersTask(db, options, consoleIo)),
+        withDatabase(config, (db) => usersFileTasks().then(({ exportUsersTask }) => exportUsersTask(db, options, consoleIo))),
       ),
     );
 

@@ -10,6 +10,7 @@ import { openDatabase } from '../db/connect.js';
 import { prepareDatabase, startServer, StartupError } from '../main.js';
 import { TaskError } from '../tasks/io.js';
 import { VERSION } from '../version.js';
+import { releaseStartupMemory } from '../lib/memory.js';
 
 type ActionFactory = <A extends unknown[]>(work: (config: Config, ...args: A) => Promise<void>) => (...args: A) => Promise<void>;
 
@@ -62,6 +63,7 @@ async function serve(settings: Config, prepare: boolean): Promise<void> {
   } catch (error) {
     throw startupFailure(error, settings);
   }
+  releaseStartupMemory();
   if (cluster.isWorker) process.send?.({ listening: running.url });
   const name = await signal;
   process.stdout.write(`Received ${name}: finishing requests in flight, then stopping.\n`);
@@ -80,6 +82,7 @@ async function serveCluster(settings: Config, workers: number): Promise<void> {
   } finally {
     await database.close();
   }
+  releaseStartupMemory();
   // Workers asking for port 0 would each wait on a port of their own: the primary picks one for all.
   const port = settings.port === 0 ? await freePort(settings.host) : settings.port;
   let stopping = false;

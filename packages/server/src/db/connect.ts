@@ -1,8 +1,8 @@
 // Opens the database the configuration names: an embedded SQLite file (the default) or PostgreSQL.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import SQLite from 'better-sqlite3';
-import pg from 'pg';
+import type SQLite from 'better-sqlite3';
+import type pg from 'pg';
 import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, sql, type DialectAdapter } from 'kysely';
 import type { DatabaseTarget } from '../config.js';
 import type { Tables } from './schema.js';
@@ -59,8 +59,12 @@ export interface OpenOptions {
   connectTimeoutMs?: number;
 }
 
+type PgModule = (typeof import('pg'))['default'];
+
 export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {
-  return target.kind === 'sqlite' ? openSqlite(target.path) : openPostgres(target.url, options);
+  // Each driver is loaded only when its database is used: a server holds one of them in memory.
+  if (target.kind === 'sqlite') return openSqlite((await import('better-sqlite3')).default, target.path);
+  return openPostgres((await import('pg')).default, target.url, options);
 }
 
 function reason(error: unknown): string {
@@ -68,7 +72,7 @@ function reason(error: unknown): string {
   return e.code ? `${e.code}${e.message ? ` (${e.message.split('\n')[0]})` : ''}` : String(e.message ?? error);
 }
 
-function openSqlite(path: string): Database {
+function openSqlite(SQLite: typeof import('better-sqlite3'), path: string): Database {
   let raw: SQLite.Database;
   try {
     mkdirSync(dirname(path), { recursive: true });
@@ -131,7 +135,7 @@ function openSqlite(path: string): Database {
   };
 }
 
-async function openPostgres(url: string, options: OpenOptions): Promise<Database> {
+async function openPostgres(pg: PgModule, url: string, options: OpenOptions): Promise<Database> {
   const parsed = new URL(url);
   const where = `PostgreSQL at ${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
   const pool = new pg.Pool({
