@@ -4,19 +4,16 @@
 // logins, not every API call.
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { hashSync, verifySync } from '@node-rs/argon2';
 import bcrypt from 'bcrypt';
 import type { HashJob, HashReply } from './passwords.js';
 
-/** How much lower than normal (0) this thread's priority is: 10 leaves it about a tenth of a busy core. */
-export const HASHING_NICENESS = 10;
-
-function lowerPriority(): void {
+function lowerPriority(niceness: number): void {
   try {
     // On Linux a thread has its own id and its own priority: /proc/thread-self names it.
     const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isInteger(threadId) && threadId > 0) setPriority(threadId, HASHING_NICENESS);
+    if (Number.isInteger(threadId) && threadId > 0) setPriority(threadId, niceness);
   } catch {
     // Elsewhere (or when refused) the thread keeps the normal priority; hashing still runs off
     // the event loop.
@@ -34,7 +31,7 @@ function run(job: HashJob): string | boolean {
   }
 }
 
-lowerPriority();
+lowerPriority((workerData as { niceness: number }).niceness);
 parentPort!.on('message', (job: HashJob) => {
   let reply: HashReply;
   try {

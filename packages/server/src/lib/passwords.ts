@@ -28,12 +28,19 @@ export type HashJob = { id: number } & (
 type JobInput = HashJob extends infer J ? (J extends HashJob ? Omit<J, 'id'> : never) : never;
 export type HashReply = { id: number; ok: true; value: string | boolean } | { id: number; ok: false; error: string };
 
+/**
+ * How much lower than normal (0) the hashing threads' CPU priority is: when they compete for a
+ * core with a request thread, 10 leaves them about a tenth of it.
+ */
+export const HASHING_NICENESS = 10;
+
 function startHashingThread(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./hashWorker.js', import.meta.url));
+  const workerData = { niceness: HASHING_NICENESS };
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./hashWorker.js', import.meta.url), { workerData });
   // The sources run as TypeScript (the tests, under tsx): the thread loads tsx first.
   const tsx = import.meta.resolve('tsx/esm/api');
   const file = new URL('./hashWorker.ts', import.meta.url).href;
-  return new Worker(`import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(file)}); })`, { eval: true });
+  return new Worker(`import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(file)}); })`, { eval: true, workerData });
 }
 // Threads are started on the first hash and stopped after this long without work, so an idle
 // server holds none.

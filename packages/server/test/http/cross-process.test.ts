@@ -94,5 +94,32 @@ for (const backend of backends()) {
       const paged = await call(server, 'GET', '/api/users?limit=1&offset=1&q=listed-', { key: server.adminKey });
       assert.deepEqual((paged.body as Array<{ username: string }>).map((u) => u.username), [names[1]]);
     });
+    it("an annotator's workspace list (kept rendered per caller) follows memberships made here at once and elsewhere within a second", async () => {
+      const user = await makeUser(server, { workspaces: [`own-${Date.now()}`] });
+      const names = async (key: string) => {
+        const response = await call(server, 'GET', '/api/workspaces', { key });
+        assert.equal(response.status, 200);
+        return (response.body as Array<{ name: string }>).map((w) => w.name);
+      };
+      const own = await names(user.apiKey);
+      assert.equal(own.length, 1);
+      const adminView = await names(server.adminKey);
+      assert.ok(adminView.length >= own.length && adminView.includes(own[0]!), 'the admin sees every workspace, not the annotator\'s page');
+      const created = await call(server, 'POST', '/api/workspaces', { key: server.adminKey, json: { name: `joined-${Date.now()}` } });
+      assert.equal(created.status, 200);
+      assert.equal((await call(server, 'POST', `/api/workspaces/${created.body.id}/users/${user.id}`, { key: server.adminKey })).status, 200);
+      assert.deepEqual(await names(user.apiKey), [...own, created.body.name]);
+      // Removed by the CLI (another process).
+      const env = cliEnv(server.database.url, server.database.home);
+      const result = await runCli(['workspaces', 'remove-user', created.body.name, user.username], env);
+      assert.equal(result.code, 0, result.stderr);
+      const started = Date.now();
+      let seen = await names(user.apiKey);
+      while (seen.length > 1 && Date.now() - started < 1000) {
+        await new Promise((r) => setTimeout(r, 25));
+        seen = await names(user.apiKey);
+      }
+      assert.deepEqual(seen, own);
+    });
   });
 }

@@ -3,6 +3,8 @@ import { createUser, deleteUser, getUser, listUsers, updateUser } from '../../do
 import type { App, AppDeps } from '../app.js';
 import { caller } from '../auth.js';
 import { authorize } from '../../domain/policies.js';
+import type { FastifyReply } from 'fastify';
+import { sendPage } from '../pages.js';
 import { presentUser } from '../presenters.js';
 import { CreateUserBody, IdParams, Paging, problems, Ref, UpdateUserBody } from '../schemas.js';
 
@@ -29,18 +31,8 @@ export function registerUserRoutes(app: App, { database }: AppDeps): void {
       const { actor } = caller(request);
       authorize(actor, 'users.read', 'list users');
       const { role, workspace, q, limit, offset } = request.query;
-      // Pages are kept rendered, like authentication results: any write through this process
-      // drops them at once, other processes' writes show within half a second.
-      const page = renderedPages.read(JSON.stringify([role, workspace, q, limit, offset]), async () => {
-        const { items, total } = await listUsers(database, actor, request.query);
-        // Kept as bytes: no text to encode again for every answer.
-        return { total, body: Buffer.from(reply.serialize(items.map((u) => presentUser(u))) as string) };
-      });
-      // Already serialised by the route's schema: sent as it is.
-      const send = ({ total, body }: { total: number; body: Buffer }): void => {
-        void reply.header('x-total-count', total).type('application/json; charset=utf-8').send(body as never);
-      };
-      return page instanceof Promise ? page.then(send) : send(page);
+      const key = JSON.stringify([role, workspace, q, limit, offset]);
+      return sendPage(reply as unknown as FastifyReply, renderedPages, key, () => listUsers(database, actor, request.query), (u) => presentUser(u));
     },
   );
 

@@ -10,10 +10,16 @@ import {
 } from '../../domain/workspaces.js';
 import type { App, AppDeps } from '../app.js';
 import { caller } from '../auth.js';
+import type { FastifyReply } from 'fastify';
+import { can } from '../../domain/policies.js';
+import { sendPage } from '../pages.js';
 import { presentUser, presentWorkspace } from '../presenters.js';
 import { CreateWorkspaceBody, IdParams, MemberParams, Paging, problems, Ref } from '../schemas.js';
 
 export function registerWorkspaceRoutes(app: App, { database }: AppDeps): void {
+  // Pages are per caller for annotators: enough for a few hundred active users, bounded.
+  const renderedPages = database.cache.sibling(256);
+
   app.get(
     '/api/workspaces',
     {
@@ -24,10 +30,12 @@ export function registerWorkspaceRoutes(app: App, { database }: AppDeps): void {
         response: { 200: Type.Array(Ref.Workspace), ...problems() },
       },
     },
-    async (request, reply) => {
-      const page = await listWorkspaces(database, caller(request).actor, request.query);
-      reply.header('x-total-count', page.total);
-      return page.items.map(presentWorkspace);
+    (request, reply) => {
+      const { actor } = caller(request);
+      const { limit, offset } = request.query;
+      // Admins see every workspace, anyone else their own: the page depends on who asks.
+      const key = JSON.stringify([can(actor, 'workspaces.read_all') ? '*' : actor.id, limit, offset]);
+      return sendPage(reply as unknown as FastifyReply, renderedPages, key, () => listWorkspaces(database, actor, request.query), presentWorkspace);
     },
   );
 
