@@ -6,72 +6,28 @@
 // Exits non-zero only when something fails (an error answer, a record missing or doubled), never
 // because the numbers are slow. Targets (issue 6): 20,000 records/s each way, server RSS < 300 MB.
 // scripts/bench.mjs can call runRecordsBench({ quick }) and print the numbers itself.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const root = resolve(import.meta.dirname, '..');
+import { memoryOf, root, SERVER_NODE_FLAGS, serverBin, startProcess, stopProcess } from './bench-process.mjs';
+
 const clientEntry = join(root, 'packages/client/dist/index.js');
-const serverBin = join(root, 'packages/server/bin/argilla.js');
 
 export const TARGET_RECORDS_PER_SECOND = 20_000;
 export const TARGET_PEAK_RSS_MB = 300;
 
-/** VmRSS (now) and VmHWM (the peak so far) of a process, in MB; undefined once it is gone. */
-function memoryOf(pid) {
-  let status;
-  try {
-    status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  } catch {
-    return undefined;
-  }
-  const kb = (name) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
-  return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
-}
-
 /** Starts `argilla server start` on a fresh SQLite home; resolves once it prints its address. */
-function startServer(home) {
-  return new Promise((resolvePromise, reject) => {
-    // SQLite in the fresh home, one process (so its RSS is the server's), the default admin on.
-    const env = { ...process.env, ARGILLA_HOME_PATH: home, ARGILLA_LOG_LEVEL: 'warn' };
-    for (const name of ['ARGILLA_DATABASE_URL', 'ARGILLA_WORKERS', 'ARGILLA_ENV', 'ARGILLA_DEFAULT_USER_ENABLED', 'ARGILLA_DEFAULT_USER_API_KEY']) {
-      delete env[name];
-    }
-    const child = spawn(process.execPath, ['--max-semi-space-size=8', serverBin, 'server', 'start', '--host', '127.0.0.1', '--port', '0'], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    const onExit = (code, signal) => reject(new Error(`the server exited (${code ?? signal}) before listening:\n${out}${err}`));
-    child.on('exit', onExit);
-    child.on('error', reject);
-    child.stderr.setEncoding('utf8').on('data', (chunk) => {
-      err += chunk;
-    });
-    child.stdout.setEncoding('utf8').on('data', (chunk) => {
-      out += chunk;
-      const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
-      if (url) {
-        child.off('exit', onExit);
-        // Keep draining its output so the pipes never fill.
-        child.stdout.resume();
-        child.stderr.resume();
-        resolvePromise({ child, url, output: () => out + err });
-      }
-    });
-  });
-}
-
-async function stopServer(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
+async function startServer(home) {
+  // SQLite in the fresh home, one process (so its RSS is the server's), the default admin on.
+  const env = { ARGILLA_HOME_PATH: home, ARGILLA_LOG_LEVEL: 'warn' };
+  for (const name of ['ARGILLA_DATABASE_URL', 'ARGILLA_WORKERS', 'ARGILLA_ENV', 'ARGILLA_DEFAULT_USER_ENABLED', 'ARGILLA_DEFAULT_USER_API_KEY']) {
+    env[name] = undefined;
+  }
+  const args = [...SERVER_NODE_FLAGS, serverBin, 'server', 'start', '--host', '127.0.0.1', '--port', '0'];
+  const { child, value, output } = await startProcess(process.execPath, args, env, (out) => /listening on (http:\/\/\S+)/.exec(out)?.[1]);
+  return { child, url: value, output };
 }
 
 /** Small records, made one at a time as the client asks for them. */
@@ -101,15 +57,15 @@ export async function runRecordsBench({ quick = false, count = quick ? 10_000 : 
     server = await startServer(home);
     const pid = server.child.pid;
     const idle = memoryOf(pid);
-    let peakRssMb = idle?.rssMb ?? 0;
-    let peakHwmMb = idle?.hwmMb ?? 0;
+    let peakRssMb = idle?.rss ?? 0;
+    let peakHwmMb = idle?.peak ?? 0;
     let samples = 0;
     sampler = setInterval(() => {
       const memory = memoryOf(pid);
       if (!memory) return;
       samples++;
-      peakRssMb = Math.max(peakRssMb, memory.rssMb);
-      peakHwmMb = Math.max(peakHwmMb, memory.hwmMb);
+      peakRssMb = Math.max(peakRssMb, memory.rss);
+      peakHwmMb = Math.max(peakHwmMb, memory.peak);
     }, 100);
 
     const client = new Argilla({ apiUrl: server.url, apiKey: 'argilla.apikey', workspace: 'argilla' });
@@ -143,8 +99,8 @@ export async function runRecordsBench({ quick = false, count = quick ? 10_000 : 
 
     clearInterval(sampler);
     const end = memoryOf(pid);
-    peakRssMb = Math.max(peakRssMb, end?.rssMb ?? 0);
-    peakHwmMb = Math.max(peakHwmMb, end?.hwmMb ?? 0);
+    peakRssMb = Math.max(peakRssMb, end?.rss ?? 0);
+    peakHwmMb = Math.max(peakHwmMb, end?.peak ?? 0);
     return {
       records: count,
       batchSize,
@@ -154,9 +110,9 @@ export async function runRecordsBench({ quick = false, count = quick ? 10_000 : 
       loadSeconds,
       logPerSecond: count / logSeconds,
       loadPerSecond: count / loadSeconds,
-      idleRssMb: idle?.rssMb ?? 0,
-      afterLogRssMb: afterLog?.rssMb ?? 0,
-      endRssMb: end?.rssMb ?? 0,
+      idleRssMb: idle?.rss ?? 0,
+      afterLogRssMb: afterLog?.rss ?? 0,
+      endRssMb: end?.rss ?? 0,
       /** the highest VmRSS sampled, every 100 ms */
       peakSampledRssMb: peakRssMb,
       /** the kernel's high-water mark (VmHWM): the true peak, between samples included */
@@ -166,7 +122,7 @@ export async function runRecordsBench({ quick = false, count = quick ? 10_000 : 
     };
   } finally {
     clearInterval(sampler);
-    if (server) await stopServer(server.child);
+    if (server) await stopProcess(server.child);
     rmSync(home, { recursive: true, force: true });
   }
 }

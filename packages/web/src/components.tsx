@@ -1,6 +1,7 @@
 // Small building blocks: labelled fields with their error beside them, notices, a modal dialog
-// (the native <dialog>: focus stays inside, Escape closes it), a secret shown once with a copy
-// button, and a form-state hook that maps server errors onto fields.
+// (the native <dialog>: focus stays inside, Escape closes it) and a confirming one built on it, a
+// table frame and its pager, a secret shown once with a copy button, and a form-state hook that
+// maps server errors onto fields.
 import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { describeError, type CodeFields } from './errors.js';
@@ -27,12 +28,35 @@ interface FieldProps {
   list?: string;
 }
 
+/** The ids of the hint and error under a control, for its aria-describedby. */
+function describedBy(id: string, hint?: string, error?: string): string | undefined {
+  return [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
+}
+
+/** What every field shares around its control: the label, then the hint and the error below it. */
+function FieldFrame({ id, label, hint, error, children }: { id: string; label: string; hint?: string; error?: string; children: ComponentChildren }) {
+  return (
+    <div class={`field${error ? ' has-error' : ''}`}>
+      <label for={id}>{label}</label>
+      {children}
+      {hint ? (
+        <p class="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p class="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
 export function Field(props: FieldProps) {
   const id = useId(props.name);
-  const described = [props.hint && `${id}-hint`, props.error && `${id}-error`].filter(Boolean).join(' ') || undefined;
   return (
-    <div class={`field${props.error ? ' has-error' : ''}`}>
-      <label for={id}>{props.label}</label>
+    <FieldFrame id={id} label={props.label} hint={props.hint} error={props.error}>
       <input
         id={id}
         name={props.name}
@@ -43,24 +67,19 @@ export function Field(props: FieldProps) {
         autoFocus={props.autoFocus}
         aria-required={props.required ? 'true' : undefined}
         aria-invalid={props.error ? 'true' : undefined}
-        aria-describedby={described}
+        aria-describedby={describedBy(id, props.hint, props.error)}
         inputMode={props.inputMode}
         list={props.list}
         spellcheck={false}
         autoCapitalize="off"
       />
-      {props.hint ? (
-        <p class="hint" id={`${id}-hint`}>
-          {props.hint}
-        </p>
-      ) : null}
-      {props.error ? (
-        <p class="field-error" id={`${id}-error`}>
-          {props.error}
-        </p>
-      ) : null}
-    </div>
+    </FieldFrame>
   );
+}
+
+/** A new password, with the server's rule as its hint, so every form states the same rule. */
+export function NewPasswordField(props: Pick<FieldProps, 'label' | 'name' | 'value' | 'onInput' | 'error'>) {
+  return <Field {...props} type="password" hint="8 to 100 characters." autoComplete="new-password" required />;
 }
 
 interface SelectProps {
@@ -75,15 +94,14 @@ interface SelectProps {
 export function SelectField(props: SelectProps) {
   const id = useId(props.name);
   return (
-    <div class={`field${props.error ? ' has-error' : ''}`}>
-      <label for={id}>{props.label}</label>
+    <FieldFrame id={id} label={props.label} error={props.error}>
       <select
         id={id}
         name={props.name}
         value={props.value}
         onChange={(event) => props.onChange((event.currentTarget as HTMLSelectElement).value)}
         aria-invalid={props.error ? 'true' : undefined}
-        aria-describedby={props.error ? `${id}-error` : undefined}
+        aria-describedby={describedBy(id, undefined, props.error)}
       >
         {props.options.map((option) => (
           <option key={option.value} value={option.value}>
@@ -91,12 +109,7 @@ export function SelectField(props: SelectProps) {
           </option>
         ))}
       </select>
-      {props.error ? (
-        <p class="field-error" id={`${id}-error`}>
-          {props.error}
-        </p>
-      ) : null}
-    </div>
+    </FieldFrame>
   );
 }
 
@@ -157,6 +170,116 @@ export function Dialog({ title, open, onClose, children }: DialogProps) {
   );
 }
 
+/** A dialog's buttons: the action passed in, then one that closes the dialog without acting. */
+export function DialogActions({ onCancel, cancelLabel = 'Cancel', children }: { onCancel: () => void; cancelLabel?: string; children: ComponentChildren }) {
+  return (
+    <div class="actions">
+      {children}
+      <button type="button" class="secondary" onClick={onCancel}>
+        {cancelLabel}
+      </button>
+    </div>
+  );
+}
+
+interface ConfirmDialogProps extends Omit<DialogProps, 'children'> {
+  /** what happens, shown above the buttons */
+  children: ComponentChildren;
+  /** the text of the danger button, e.g. "Delete user" */
+  confirmLabel: string;
+  onConfirm: () => void;
+  busy: boolean;
+  /** why the last attempt failed; it stays open so the person can read it */
+  error?: ComponentChildren;
+  cancelLabel?: string;
+}
+
+/** Asks before something that cannot be undone: the consequences, the last error, a danger button and a way back. */
+export function ConfirmDialog({ children, confirmLabel, onConfirm, busy, error, cancelLabel, ...dialog }: ConfirmDialogProps) {
+  return (
+    <Dialog {...dialog}>
+      {children}
+      {error ? <Notice kind="error">{error}</Notice> : null}
+      <DialogActions onCancel={dialog.onClose} cancelLabel={cancelLabel}>
+        <button type="button" class="danger" onClick={onConfirm} disabled={busy}>
+          {confirmLabel}
+        </button>
+      </DialogActions>
+    </Dialog>
+  );
+}
+
+interface PagerProps {
+  /** names the navigation landmark, e.g. "Pages of users" */
+  label: string;
+  offset: number;
+  pageSize: number;
+  /** how many items this page shows */
+  shown: number;
+  total: number;
+  onPage: (offset: number) => void;
+}
+
+/** Previous and next page buttons around "Page n of m". */
+export function Pager({ label, offset, pageSize, shown, total, onPage }: PagerProps) {
+  return (
+    <nav class="pager" aria-label={label}>
+      <button type="button" class="secondary" disabled={offset === 0} onClick={() => onPage(Math.max(0, offset - pageSize))}>
+        Previous page
+      </button>
+      <span>
+        Page {Math.floor(offset / pageSize) + 1} of {Math.max(1, Math.ceil(total / pageSize))}
+      </span>
+      <button type="button" class="secondary" disabled={offset + shown >= total} onClick={() => onPage(offset + pageSize)}>
+        Next page
+      </button>
+    </nav>
+  );
+}
+
+/** A column of a DataTable: its name, or its name and `numeric` to align the figures right. */
+export type Column = string | { name: string; numeric: true };
+
+interface DataTableProps {
+  columns: Column[];
+  /** adds a last column for the row buttons, named "Actions" for screen readers only */
+  actions?: boolean;
+  testId?: string;
+  /** the rows */
+  children: ComponentChildren;
+}
+
+/** A table that scrolls sideways when too wide and becomes cards on phones (each cell shows its data-label). */
+export function DataTable({ columns, actions, testId, children }: DataTableProps) {
+  return (
+    <div class="table-wrap">
+      <table class="responsive" data-testid={testId}>
+        <thead>
+          <tr>
+            {columns.map((column) =>
+              typeof column === 'string' ? (
+                <th scope="col" key={column}>
+                  {column}
+                </th>
+              ) : (
+                <th scope="col" class="num" key={column.name}>
+                  {column.name}
+                </th>
+              ),
+            )}
+            {actions ? (
+              <th scope="col">
+                <span class="visually-hidden">Actions</span>
+              </th>
+            ) : null}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
 /** A secret shown once (a new API key), selectable, with a button that copies it. */
 export function SecretOnce({ label, secret }: { label: string; secret: string }) {
   const id = useId('secret');
@@ -199,6 +322,14 @@ export function useForm<T extends Record<string, string>>(initial: T) {
     setValues((current) => ({ ...current, [field]: value }));
     if (errors[field as string]) setErrors((current) => ({ ...current, [field as string]: '' }));
   };
+  /** Starts over with these values, without the errors of an earlier attempt (a dialog opened again). */
+  const reset = (next: T) => {
+    setValues(next);
+    setErrors({});
+    setMessage(undefined);
+  };
+  /** The props that tie a Field to one value and its error (`errorKey` when the server names it otherwise). */
+  const field = (name: keyof T & string, errorKey: string = name) => ({ name, value: values[name], onInput: set(name), error: errors[errorKey] });
   /** Runs the action; on failure shows the server's errors; resolves to whether it succeeded. */
   const submit = async (action: () => Promise<void>, codeFields?: CodeFields): Promise<boolean> => {
     setBusy(true);
@@ -216,7 +347,7 @@ export function useForm<T extends Record<string, string>>(initial: T) {
       setBusy(false);
     }
   };
-  return { values, setValues, set, errors, setErrors, message, setMessage, busy, submit };
+  return { values, setValues, reset, set, field, errors, setErrors, message, setMessage, busy, submit };
 }
 
 export function onSubmit(handler: () => void): JSX.GenericEventHandler<HTMLFormElement> {

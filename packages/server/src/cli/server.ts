@@ -11,6 +11,8 @@ import { prepareDatabase, startServer, StartupError } from '../main.js';
 import { TaskError } from '../tasks/io.js';
 import { VERSION } from '../version.js';
 import { releaseStartupMemory } from '../lib/memory.js';
+import { setHashingThreads } from '../lib/passwords.js';
+import { availableParallelism } from 'node:os';
 
 type ActionFactory = <A extends unknown[]>(work: (config: Config, ...args: A) => Promise<void>) => (...args: A) => Promise<void>;
 
@@ -133,6 +135,8 @@ export function registerServerCommands(program: Command, action: ActionFactory):
       action(async (config, options: { host?: string; port?: number; workers?: number }) => {
         const settings = { ...config, host: options.host ?? config.host, port: options.port ?? config.port };
         const workers = options.workers ?? config.workers;
+        // Workers on one host share its cores for hashing too: the host keeps one hashing thread per core.
+        setHashingThreads(Math.max(1, Math.floor(availableParallelism() / workers)));
         if (cluster.isWorker) return serve({ ...settings, host: config.host, port: config.port }, false);
         if (workers > 1) return serveCluster(settings, workers);
         return serve(settings, true);

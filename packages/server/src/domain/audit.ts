@@ -5,6 +5,7 @@ import { insertAuditEvent, listAuditRows } from '../db/repos/audit.js';
 import { newId } from '../lib/ids.js';
 import { nowIso, toStoredTime } from '../lib/time.js';
 import { fail } from './errors.js';
+import { decodeCursor, pageOf } from './cursor.js';
 import { authorize, type Actor, type Origin } from './policies.js';
 
 export const AUDIT_TYPES = [
@@ -81,18 +82,6 @@ export interface AuditQuery {
   limit?: number;
 }
 
-function decodeCursor(cursor: string): { created_at: string; id: string } {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === 2 && parsed.every((part) => typeof part === 'string' && !part.includes('\u0000'))) {
-      return { created_at: parsed[0] as string, id: parsed[1] as string };
-    }
-  } catch {
-    // fall through
-  }
-  throw fail.validation([{ field: 'cursor', message: 'not a cursor from a previous page' }]);
-}
-
 function checkTime(field: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const time = toStoredTime(value);
@@ -108,14 +97,11 @@ export async function listAuditEvents(
 ): Promise<{ items: AuditItem[]; next_cursor: string | null }> {
   const since = checkTime('since', query.since);
   const until = checkTime('until', query.until);
-  const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+  const position = query.cursor ? decodeCursor(query.cursor) : undefined;
+  const after = position && { created_at: position.time, id: position.id };
   authorize(actor, 'users.manage', 'read the audit log');
   const limit = Math.min(query.limit ?? 100, 1000);
   const rows = await listAuditRows(database.db, { ...query, since, until, after }, limit + 1);
-  const page = rows.slice(0, limit);
-  const last = page[page.length - 1];
-  return {
-    items: page.map((row) => ({ ...row, data: JSON.parse(row.data) as Record<string, unknown> })),
-    next_cursor: rows.length > limit && last ? Buffer.from(JSON.stringify([last.created_at, last.id])).toString('base64url') : null,
-  };
+  const { page, next_cursor } = pageOf(rows, limit, (row) => ({ time: row.created_at, id: row.id }));
+  return { items: page.map((row) => ({ ...row, data: JSON.parse(row.data) as Record<string, unknown> })), next_cursor };
 }

@@ -27,6 +27,7 @@ import { findWorkspaceByName, isMember } from '../db/repos/workspaces.js';
 import { newId } from '../lib/ids.js';
 import { nowIso } from '../lib/time.js';
 import { fail, type FieldError } from './errors.js';
+import { decodeCursor, pageOf } from './cursor.js';
 import { authorize, can, type Actor } from './policies.js';
 import { check, rules } from './validation.js';
 import type { Workspace } from './views.js';
@@ -288,18 +289,6 @@ export interface LoadQuery {
   label?: string;
 }
 
-function decodeCursor(cursor: string): { inserted_at: string; id: string } {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === 2 && parsed.every((part) => typeof part === 'string' && !part.includes('\u0000'))) {
-      return { inserted_at: parsed[0] as string, id: parsed[1] as string };
-    }
-  } catch {
-    // fall through
-  }
-  throw fail.validation([{ field: 'cursor', message: 'not a cursor from a previous page' }]);
-}
-
 /** One page of records (in the order they were first logged) and the cursor of the next, or null. */
 export async function loadRecords(
   database: Database,
@@ -308,20 +297,17 @@ export async function loadRecords(
   name: string,
   query: LoadQuery,
 ): Promise<{ items: RecordView[]; next_cursor: string | null }> {
-  const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+  const position = query.cursor ? decodeCursor(query.cursor) : undefined;
+  const after = position && { inserted_at: position.time, id: position.id };
   const workspace = await resolveWorkspace(database, actor, workspaceName);
   authorize(actor, 'datasets.read', 'read records');
   const dataset = await requireDataset(database.db, workspace, name);
   const limit = Math.min(query.limit ?? 100, 1000);
   const filters: RecordFilters = { annotated: query.annotated, annotatedBy: query.annotated_by, label: query.label, after };
   const rows = await pageOfRecords(database.db, dataset.id, filters, limit + 1);
-  const page = rows.slice(0, limit);
+  const { page, next_cursor } = pageOf(rows, limit, (row) => ({ time: row.inserted_at, id: row.id }));
   const annotations = await annotationsOf(database.db, dataset.id, page.map((r) => r.id));
-  const last = page[page.length - 1];
-  return {
-    items: recordViews(page, annotations),
-    next_cursor: rows.length > limit && last ? Buffer.from(JSON.stringify([last.inserted_at, last.id])).toString('base64url') : null,
-  };
+  return { items: recordViews(page, annotations), next_cursor };
 }
 
 /** Checks an annotation against the dataset's labelling schema. */

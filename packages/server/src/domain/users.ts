@@ -168,6 +168,15 @@ export async function listUsers(
   return { items, total };
 }
 
+/** Every user matching the filters, in creation order, read a page at a time. */
+export async function* eachUser(database: Database, actor: Actor, filters: UserFilters = {}): AsyncGenerator<User> {
+  for (let offset = 0; ; offset += MAX_PAGE) {
+    const { items } = await listUsers(database, actor, { ...filters, limit: MAX_PAGE, offset });
+    yield* items;
+    if (items.length < MAX_PAGE) return;
+  }
+}
+
 async function requireUser(db: Db, id: string) {
   const row = isUuid(id) ? await findUserById(db, id.toLowerCase()) : undefined;
   if (!row) throw fail.notFound('User', id);

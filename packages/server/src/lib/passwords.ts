@@ -57,7 +57,7 @@ class HashPool {
   private nextId = 0;
   private idleTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly size: number) {}
+  constructor(public size: number) {}
 
   run(input: JobInput): Promise<string | boolean> {
     clearTimeout(this.idleTimer);
@@ -118,6 +118,11 @@ class HashPool {
 }
 
 const pool = new HashPool(Math.max(1, availableParallelism()));
+
+/** How many hashing threads this process may run at once (default: one per core). */
+export function setHashingThreads(count: number): void {
+  pool.size = Math.max(1, count);
+}
 
 /** Stops the hashing threads that have no work now (they start again with the next hash). */
 export function stopIdleHashingThreads(): Promise<void> {

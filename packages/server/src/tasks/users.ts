@@ -3,7 +3,7 @@ import type { Database } from '../db/connect.js';
 import { createDefaultUser } from '../domain/defaultUser.js';
 import { isDomainError } from '../domain/errors.js';
 import { SYSTEM } from '../domain/policies.js';
-import { createUser, deleteUser, getUserByUsername, listUsers, updateUser, type NewUser, type UserChanges } from '../domain/users.js';
+import { createUser, deleteUser, eachUser, getUserByUsername, updateUser, type NewUser, type UserChanges } from '../domain/users.js';
 import type { User } from '../domain/views.js';
 import { quote, table, type Io } from './io.js';
 
@@ -53,15 +53,10 @@ export async function listUsersTask(
   filters: { role?: string; workspace?: string; q?: string; json?: boolean },
   io: Io,
 ): Promise<void> {
-  const pageSize = 1000;
   const header = ['username', 'role', 'first_name', 'last_name', 'email', 'disabled', 'workspaces', 'inserted_at'];
   const rows: string[][] = [header];
   const all: User[] = [];
-  for (let offset = 0; ; offset += pageSize) {
-    const page = await listUsers(database, SYSTEM, { ...filters, limit: pageSize, offset });
-    all.push(...page.items);
-    if (offset + pageSize >= page.total || page.items.length === 0) break;
-  }
+  for await (const user of eachUser(database, SYSTEM, filters)) all.push(user);
   if (filters.json) {
     io.out(JSON.stringify(all.map(({ api_key_preview, ...user }) => ({ ...user, api_key: api_key_preview })), null, 2));
     return;

@@ -6,7 +6,7 @@ import { isMap, isSeq, LineCounter, parseDocument, stringify } from 'yaml';
 import type { Database } from '../db/connect.js';
 import { ImportError, importUsers, type UserEntry } from '../domain/importUsers.js';
 import { SYSTEM } from '../domain/policies.js';
-import { listUsers } from '../domain/users.js';
+import { eachUser } from '../domain/users.js';
 import { TaskError, type Io } from './io.js';
 
 const TEXT_FIELDS = ['username', 'full_name', 'email', 'api_key', 'hashed_password', 'role'] as const;
@@ -105,21 +105,17 @@ export async function exportUsersTask(database: Database, options: ExportOptions
   const hashes = options.withPasswordHashes
     ? new Map((await database.db.selectFrom('users').select(['id', 'password_hash']).execute()).map((r) => [r.id, r.password_hash]))
     : undefined;
-  for (let offset = 0; ; offset += 1000) {
-    const page = await listUsers(database, SYSTEM, { limit: 1000, offset });
-    for (const user of page.items) {
-      const entry: Record<string, unknown> = {
-        username: user.username,
-        full_name: user.last_name ? `${user.first_name} ${user.last_name}` : user.first_name,
-      };
-      if (user.email) entry.email = user.email;
-      if (hashes) entry.hashed_password = hashes.get(user.id);
-      entry.role = user.role;
-      entry.workspaces = user.workspaces;
-      entry.disabled = user.disabled;
-      entries.push(entry);
-    }
-    if (page.items.length < 1000) break;
+  for await (const user of eachUser(database, SYSTEM)) {
+    const entry: Record<string, unknown> = {
+      username: user.username,
+      full_name: user.last_name ? `${user.first_name} ${user.last_name}` : user.first_name,
+    };
+    if (user.email) entry.email = user.email;
+    if (hashes) entry.hashed_password = hashes.get(user.id);
+    entry.role = user.role;
+    entry.workspaces = user.workspaces;
+    entry.disabled = user.disabled;
+    entries.push(entry);
   }
   const header = [
     '# Users exported by `argilla users export`.',

@@ -2,7 +2,7 @@
 // the datasets of the chosen workspace with their record and annotation counts.
 import { useEffect, useState } from 'preact/hooks';
 import type { PageProps } from '../app.js';
-import { formatDate, Notice, PageTitle, SelectField } from '../components.js';
+import { DataTable, formatDate, Notice, PageTitle, SelectField } from '../components.js';
 import { describeError } from '../errors.js';
 import { listDatasets, rememberedWorkspace, rememberWorkspace, type DatasetSummary } from '../session.js';
 
@@ -95,48 +95,30 @@ export function HomePage({ client, me }: PageProps) {
 
 function DatasetTable({ datasets }: { datasets: DatasetSummary[] }) {
   return (
-    <div class="table-wrap">
-      <table class="responsive">
-        <thead>
-          <tr>
-            <th scope="col">Dataset</th>
-            <th scope="col" class="num">
-              Records
+    <DataTable columns={['Dataset', { name: 'Records', numeric: true }, { name: 'Annotated', numeric: true }, 'Progress', 'Created by', 'Updated']}>
+      {datasets.map((dataset) => {
+        const records = dataset.records ?? 0;
+        const annotated = dataset.annotated ?? 0;
+        const percent = records > 0 ? Math.round((annotated / records) * 100) : 0;
+        return (
+          <tr key={dataset.id}>
+            <th scope="row" data-label="Dataset">
+              {dataset.name}
             </th>
-            <th scope="col" class="num">
-              Annotated
-            </th>
-            <th scope="col">Progress</th>
-            <th scope="col">Created by</th>
-            <th scope="col">Updated</th>
+            <td data-label="Records" class="num">
+              {records.toLocaleString()}
+            </td>
+            <td data-label="Annotated" class="num">
+              {annotated.toLocaleString()}
+            </td>
+            <td data-label="Progress">
+              <progress max={100} value={percent} aria-label={`${dataset.name}: ${percent}% annotated`} /> {percent}%
+            </td>
+            <td data-label="Created by">{dataset.created_by ?? '—'}</td>
+            <td data-label="Updated">{formatDate(dataset.updated_at)}</td>
           </tr>
-        </thead>
-        <tbody>
-          {datasets.map((dataset) => {
-            const records = dataset.records ?? 0;
-            const annotated = dataset.annotated ?? 0;
-            const percent = records > 0 ? Math.round((annotated / records) * 100) : 0;
-            return (
-              <tr key={dataset.id}>
-                <th scope="row" data-label="Dataset">
-                  {dataset.name}
-                </th>
-                <td data-label="Records" class="num">
-                  {records.toLocaleString()}
-                </td>
-                <td data-label="Annotated" class="num">
-                  {annotated.toLocaleString()}
-                </td>
-                <td data-label="Progress">
-                  <progress max={100} value={percent} aria-label={`${dataset.name}: ${percent}% annotated`} /> {percent}%
-                </td>
-                <td data-label="Created by">{dataset.created_by ?? '—'}</td>
-                <td data-label="Updated">{formatDate(dataset.updated_at)}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </DataTable>
   );
 }

@@ -13,7 +13,7 @@ interface Props {
 
 export function LoginPage({ notice, onLogin, newClient }: Props) {
   const form = useForm({ username: '', password: '' });
-  const { values, errors } = form;
+  const { values } = form;
 
   const submit = async () => {
     const fieldErrors: Record<string, string> = {};
@@ -52,26 +52,8 @@ export function LoginPage({ notice, onLogin, newClient }: Props) {
           </Notice>
         ) : null}
         <form onSubmit={onSubmit(submit)} noValidate aria-label="Log in">
-          <Field
-            label="Username"
-            name="username"
-            value={values.username}
-            onInput={form.set('username')}
-            error={errors.username}
-            autoComplete="username"
-            autoFocus
-            required
-          />
-          <Field
-            label="Password"
-            name="password"
-            type="password"
-            value={values.password}
-            onInput={form.set('password')}
-            error={errors.password}
-            autoComplete="current-password"
-            required
-          />
+          <Field label="Username" {...form.field('username')} autoComplete="username" autoFocus required />
+          <Field label="Password" type="password" {...form.field('password')} autoComplete="current-password" required />
           <button type="submit" disabled={form.busy}>
             {form.busy ? 'Logging in…' : 'Log in'}
           </button>

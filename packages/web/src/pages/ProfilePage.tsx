@@ -3,7 +3,7 @@
 import type { Operations } from '@argilla-ts/client';
 import { useEffect, useState } from 'preact/hooks';
 import type { PageProps } from '../app.js';
-import { Dialog, Field, formatDate, Notice, onSubmit, PageTitle, SecretOnce, useForm } from '../components.js';
+import { ConfirmDialog, DataTable, Field, formatDate, NewPasswordField, Notice, onSubmit, PageTitle, SecretOnce, useForm } from '../components.js';
 import { describeError } from '../errors.js';
 
 type ApiKey = Operations['GET /api/me/api-keys']['response'][number];
@@ -33,7 +33,7 @@ export function ProfilePage(props: PageProps) {
 
 function ChangePassword({ client, endSession }: PageProps) {
   const form = useForm({ current_password: '', new_password: '', confirm: '' });
-  const { values, errors } = form;
+  const { values } = form;
   const submit = async () => {
     if (values.new_password !== values.confirm) {
       form.setErrors({ confirm: 'The two new passwords differ.' });
@@ -57,37 +57,9 @@ function ChangePassword({ client, endSession }: PageProps) {
       <p class="hint">This logs you out everywhere, here too: you will log in again with the new password.</p>
       {form.message ? <Notice kind="error">{form.message}</Notice> : null}
       <form onSubmit={onSubmit(submit)} noValidate aria-labelledby="password-title">
-        <Field
-          label="Current password"
-          name="current_password"
-          type="password"
-          value={values.current_password}
-          onInput={form.set('current_password')}
-          error={errors.current_password}
-          autoComplete="current-password"
-          required
-        />
-        <Field
-          label="New password"
-          name="new_password"
-          type="password"
-          value={values.new_password}
-          onInput={form.set('new_password')}
-          error={errors.new_password}
-          hint="8 to 100 characters."
-          autoComplete="new-password"
-          required
-        />
-        <Field
-          label="New password again"
-          name="confirm"
-          type="password"
-          value={values.confirm}
-          onInput={form.set('confirm')}
-          error={errors.confirm}
-          autoComplete="new-password"
-          required
-        />
+        <Field label="Current password" type="password" {...form.field('current_password')} autoComplete="current-password" required />
+        <NewPasswordField label="New password" {...form.field('new_password')} />
+        <Field label="New password again" type="password" {...form.field('confirm')} autoComplete="new-password" required />
         <button type="submit" disabled={form.busy}>
           Change password
         </button>
@@ -154,42 +126,26 @@ function ApiKeys({ client, refreshMe }: PageProps) {
       {loadError ? <Notice kind="error">{loadError}</Notice> : null}
       {keys && keys.length === 0 ? <p>You have no API keys.</p> : null}
       {keys && keys.length > 0 ? (
-        <div class="table-wrap">
-          <table class="responsive" data-testid="api-keys">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Key</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Expires</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {keys.map((key) => (
-                <tr key={key.id}>
-                  <th scope="row" data-label="Name">
-                    {key.name}
-                  </th>
-                  <td data-label="Key" class="mono">
-                    {key.preview}
-                  </td>
-                  <td data-label="Created">{formatDate(key.created_at)}</td>
-                  <td data-label="Last used">{key.last_used_at ? formatDate(key.last_used_at) : 'never'}</td>
-                  <td data-label="Expires">{key.expires_at ? formatDate(key.expires_at) : 'never'}</td>
-                  <td data-label="Actions">
-                    <button type="button" class="danger" onClick={() => setRevoking(key)} aria-label={`Revoke key ${key.name}`}>
-                      Revoke
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable testId="api-keys" columns={['Name', 'Key', 'Created', 'Last used', 'Expires']} actions>
+          {keys.map((key) => (
+            <tr key={key.id}>
+              <th scope="row" data-label="Name">
+                {key.name}
+              </th>
+              <td data-label="Key" class="mono">
+                {key.preview}
+              </td>
+              <td data-label="Created">{formatDate(key.created_at)}</td>
+              <td data-label="Last used">{key.last_used_at ? formatDate(key.last_used_at) : 'never'}</td>
+              <td data-label="Expires">{key.expires_at ? formatDate(key.expires_at) : 'never'}</td>
+              <td data-label="Actions">
+                <button type="button" class="danger" onClick={() => setRevoking(key)} aria-label={`Revoke key ${key.name}`}>
+                  Revoke
+                </button>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
       {created ? (
         <Notice kind="success">
@@ -200,33 +156,25 @@ function ApiKeys({ client, refreshMe }: PageProps) {
       <h3 id="new-key-title">Create a key</h3>
       {form.message ? <Notice kind="error">{form.message}</Notice> : null}
       <form onSubmit={onSubmit(create)} noValidate aria-labelledby="new-key-title" class="inline-form">
-        <Field label="Name" name="name" value={form.values.name} onInput={form.set('name')} error={form.errors.name} hint="What it is for, e.g. ci." required />
-        <Field
-          label="Expires on (optional)"
-          name="expires"
-          type="date"
-          value={form.values.expires}
-          onInput={form.set('expires')}
-          error={form.errors.expires_at}
-        />
+        <Field label="Name" {...form.field('name')} hint="What it is for, e.g. ci." required />
+        <Field label="Expires on (optional)" type="date" {...form.field('expires', 'expires_at')} />
         <button type="submit" disabled={form.busy}>
           Create key
         </button>
       </form>
-      <Dialog title="Revoke this API key?" open={revoking !== undefined} onClose={() => setRevoking(undefined)}>
+      <ConfirmDialog
+        title="Revoke this API key?"
+        open={revoking !== undefined}
+        onClose={() => setRevoking(undefined)}
+        confirmLabel="Revoke key"
+        onConfirm={revoke}
+        busy={revokeForm.busy}
+        error={revokeForm.message}
+      >
         <p>
           Key "{revoking?.name}" ({revoking?.preview}) stops working at once for every script that uses it. This cannot be undone.
         </p>
-        {revokeForm.message ? <Notice kind="error">{revokeForm.message}</Notice> : null}
-        <div class="actions">
-          <button type="button" class="danger" onClick={revoke} disabled={revokeForm.busy}>
-            Revoke key
-          </button>
-          <button type="button" class="secondary" onClick={() => setRevoking(undefined)}>
-            Cancel
-          </button>
-        </div>
-      </Dialog>
+      </ConfirmDialog>
     </section>
   );
 }

@@ -4,7 +4,21 @@
 import type { User } from '@argilla-ts/client';
 import { useEffect, useState } from 'preact/hooks';
 import type { PageProps } from '../app.js';
-import { Dialog, Field, Notice, onSubmit, PageTitle, SecretOnce, SelectField, useForm } from '../components.js';
+import {
+  ConfirmDialog,
+  DataTable,
+  Dialog,
+  DialogActions,
+  Field,
+  NewPasswordField,
+  Notice,
+  onSubmit,
+  PageTitle,
+  Pager,
+  SecretOnce,
+  SelectField,
+  useForm,
+} from '../components.js';
 import { describeError, type CodeFields } from '../errors.js';
 import { navigate } from '../router.js';
 
@@ -121,65 +135,38 @@ export function UsersPage(props: PageProps) {
             {page.total === 0 ? 'No user matches.' : `Users ${first.toLocaleString()}–${last.toLocaleString()} of ${page.total.toLocaleString()}`}
           </p>
           {page.items.length > 0 ? (
-            <div class="table-wrap">
-              <table class="responsive" data-testid="users-table">
-                <thead>
-                  <tr>
-                    <th scope="col">Username</th>
-                    <th scope="col">Name</th>
-                    <th scope="col">Email</th>
-                    <th scope="col">Role</th>
-                    <th scope="col">Workspaces</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">
-                      <span class="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.items.map((user) => (
-                    <tr key={user.id} data-username={user.username}>
-                      <th scope="row" data-label="Username">
-                        {user.username}
-                      </th>
-                      <td data-label="Name">{user.full_name}</td>
-                      <td data-label="Email">{user.email ?? '—'}</td>
-                      <td data-label="Role">{user.role}</td>
-                      <td data-label="Workspaces">{user.workspaces.join(', ') || '—'}</td>
-                      <td data-label="Status">{user.disabled ? <span class="tag tag-off">disabled</span> : 'active'}</td>
-                      <td data-label="Actions">
-                        <div class="row-actions">
-                          <button type="button" class="secondary" onClick={() => setEditing(user)} aria-label={`Edit ${user.username}`}>
-                            Edit
-                          </button>
-                          <button type="button" class="secondary" onClick={() => toggleDisabled(user)} aria-label={`${user.disabled ? 'Enable' : 'Disable'} ${user.username}`}>
-                            {user.disabled ? 'Enable' : 'Disable'}
-                          </button>
-                          <button type="button" class="secondary" onClick={() => setResetting(user)} aria-label={`Reset the password of ${user.username}`}>
-                            Reset password
-                          </button>
-                          <button type="button" class="danger" onClick={() => setDeleting(user)} aria-label={`Delete ${user.username}`}>
-                            Delete
-                          </button>
-                        </div>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable testId="users-table" columns={['Username', 'Name', 'Email', 'Role', 'Workspaces', 'Status']} actions>
+              {page.items.map((user) => (
+                <tr key={user.id} data-username={user.username}>
+                  <th scope="row" data-label="Username">
+                    {user.username}
+                  </th>
+                  <td data-label="Name">{user.full_name}</td>
+                  <td data-label="Email">{user.email ?? '—'}</td>
+                  <td data-label="Role">{user.role}</td>
+                  <td data-label="Workspaces">{user.workspaces.join(', ') || '—'}</td>
+                  <td data-label="Status">{user.disabled ? <span class="tag tag-off">disabled</span> : 'active'}</td>
+                  <td data-label="Actions">
+                    <div class="row-actions">
+                      <button type="button" class="secondary" onClick={() => setEditing(user)} aria-label={`Edit ${user.username}`}>
+                        Edit
+                      </button>
+                      <button type="button" class="secondary" onClick={() => toggleDisabled(user)} aria-label={`${user.disabled ? 'Enable' : 'Disable'} ${user.username}`}>
+                        {user.disabled ? 'Enable' : 'Disable'}
+                      </button>
+                      <button type="button" class="secondary" onClick={() => setResetting(user)} aria-label={`Reset the password of ${user.username}`}>
+                        Reset password
+                      </button>
+                      <button type="button" class="danger" onClick={() => setDeleting(user)} aria-label={`Delete ${user.username}`}>
+                        Delete
+                      </button>
+                    </div>
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           ) : null}
-          <nav class="pager" aria-label="Pages of users">
-            <button type="button" class="secondary" disabled={offset === 0} onClick={() => filter({ offset: Math.max(0, offset - PAGE_SIZE) })}>
-              Previous page
-            </button>
-            <span>
-              Page {Math.floor(offset / PAGE_SIZE) + 1} of {Math.max(1, Math.ceil(page.total / PAGE_SIZE))}
-            </span>
-            <button type="button" class="secondary" disabled={last >= page.total} onClick={() => filter({ offset: offset + PAGE_SIZE })}>
-              Next page
-            </button>
-          </nav>
+          <Pager label="Pages of users" offset={offset} pageSize={PAGE_SIZE} shown={page.items.length} total={page.total} onPage={(next) => filter({ offset: next })} />
         </>
       ) : null}
 
@@ -232,40 +219,13 @@ function CreateUser({ client, me, onCreated }: PageProps & { onCreated: (user: U
       ) : null}
       {form.message ? <Notice kind="error">{form.message}</Notice> : null}
       <form onSubmit={onSubmit(submit)} noValidate aria-labelledby="create-user-title" class="grid-form">
-        <Field
-          label="Username"
-          name="username"
-          value={values.username}
-          onInput={form.set('username')}
-          error={errors.username}
-          hint="Lowercase letters, digits, - and _."
-          autoComplete="off"
-          required
-        />
-        <Field label="First name" name="first_name" value={values.first_name} onInput={form.set('first_name')} error={errors.first_name} required />
-        <Field label="Last name" name="last_name" value={values.last_name} onInput={form.set('last_name')} error={errors.last_name} />
-        <Field label="Email" name="email" type="email" value={values.email} onInput={form.set('email')} error={errors.email} inputMode="email" />
+        <Field label="Username" {...form.field('username')} hint="Lowercase letters, digits, - and _." autoComplete="off" required />
+        <Field label="First name" {...form.field('first_name')} required />
+        <Field label="Last name" {...form.field('last_name')} />
+        <Field label="Email" type="email" {...form.field('email')} inputMode="email" />
         <SelectField label="Role" name="role" value={values.role} onChange={form.set('role')} options={ROLE_OPTIONS} error={errors.role} />
-        <Field
-          label="Password"
-          name="password"
-          type="password"
-          value={values.password}
-          onInput={form.set('password')}
-          error={errors.password}
-          hint="8 to 100 characters."
-          autoComplete="new-password"
-          required
-        />
-        <Field
-          label="Workspaces"
-          name="workspaces"
-          value={values.workspaces}
-          onInput={form.set('workspaces')}
-          error={errors.workspaces}
-          hint="Names separated by commas; missing ones are created."
-          list="known-workspaces"
-        />
+        <NewPasswordField label="Password" {...form.field('password')} />
+        <Field label="Workspaces" {...form.field('workspaces')} hint="Names separated by commas; missing ones are created." list="known-workspaces" />
         <datalist id="known-workspaces">
           {me.workspaces.map((name) => (
             <option key={name} value={name} />
@@ -289,11 +249,7 @@ interface UserDialogProps extends PageProps {
 function EditUser({ client, user, onClose, onSaved }: UserDialogProps & { onSaved: (user: User) => void }) {
   const form = useForm({ first_name: '', last_name: '', email: '', role: 'annotator' });
   useEffect(() => {
-    if (user) {
-      form.setValues({ first_name: user.first_name, last_name: user.last_name ?? '', email: user.email ?? '', role: user.role });
-      form.setErrors({});
-      form.setMessage(undefined);
-    }
+    if (user) form.reset({ first_name: user.first_name, last_name: user.last_name ?? '', email: user.email ?? '', role: user.role });
   }, [user?.id]); // eslint-disable-line react-hooks/exhaustive-deps
   const save = async () => {
     if (!user) return;
@@ -316,19 +272,16 @@ function EditUser({ client, user, onClose, onSaved }: UserDialogProps & { onSave
     <Dialog title={`Edit ${user?.username ?? ''}`} open={user !== undefined} onClose={onClose}>
       {form.message ? <Notice kind="error">{form.message}</Notice> : null}
       <form onSubmit={onSubmit(save)} noValidate>
-        <Field label="First name" name="first_name" value={form.values.first_name} onInput={form.set('first_name')} error={form.errors.first_name} required />
-        <Field label="Last name" name="last_name" value={form.values.last_name} onInput={form.set('last_name')} error={form.errors.last_name} />
-        <Field label="Email" name="email" type="email" value={form.values.email} onInput={form.set('email')} error={form.errors.email} />
+        <Field label="First name" {...form.field('first_name')} required />
+        <Field label="Last name" {...form.field('last_name')} />
+        <Field label="Email" type="email" {...form.field('email')} />
         <SelectField label="Role" name="role" value={form.values.role} onChange={form.set('role')} options={ROLE_OPTIONS} error={form.errors.role} />
         <p class="hint">Changing the role ends the user's sessions.</p>
-        <div class="actions">
+        <DialogActions onCancel={onClose}>
           <button type="submit" disabled={form.busy}>
             Save
           </button>
-          <button type="button" class="secondary" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        </DialogActions>
       </form>
     </Dialog>
   );
@@ -336,11 +289,7 @@ function EditUser({ client, user, onClose, onSaved }: UserDialogProps & { onSave
 
 function ResetPassword({ client, user, onClose, onSaved }: UserDialogProps & { onSaved: (user: User) => void }) {
   const form = useForm({ password: '' });
-  useEffect(() => {
-    form.setValues({ password: '' });
-    form.setErrors({});
-    form.setMessage(undefined);
-  }, [user?.id]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => form.reset({ password: '' }), [user?.id]); // eslint-disable-line react-hooks/exhaustive-deps
   const save = async () => {
     if (!user) return;
     let saved: User | undefined;
@@ -357,25 +306,12 @@ function ResetPassword({ client, user, onClose, onSaved }: UserDialogProps & { o
       <p>The user's sessions end; give them the new password in a safe way.</p>
       {form.message ? <Notice kind="error">{form.message}</Notice> : null}
       <form onSubmit={onSubmit(save)} noValidate>
-        <Field
-          label="New password"
-          name="password"
-          type="password"
-          value={form.values.password}
-          onInput={form.set('password')}
-          error={form.errors.password}
-          hint="8 to 100 characters."
-          autoComplete="new-password"
-          required
-        />
-        <div class="actions">
+        <NewPasswordField label="New password" {...form.field('password')} />
+        <DialogActions onCancel={onClose}>
           <button type="submit" disabled={form.busy}>
             Set password
           </button>
-          <button type="button" class="secondary" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        </DialogActions>
       </form>
     </Dialog>
   );
@@ -396,20 +332,19 @@ function DeleteUser({ client, user, onClose, onDeleted }: UserDialogProps & { on
     }
   };
   return (
-    <Dialog title={`Delete ${user?.username ?? ''}?`} open={user !== undefined} onClose={onClose}>
+    <ConfirmDialog
+      title={`Delete ${user?.username ?? ''}?`}
+      open={user !== undefined}
+      onClose={onClose}
+      confirmLabel="Delete user"
+      onConfirm={confirm}
+      busy={form.busy}
+      error={form.message}
+    >
       <p>
         The user <strong>{user?.username}</strong> ({user?.full_name}) is deleted with its memberships, API keys and sessions. Its annotations keep
         its name. This cannot be undone.
       </p>
-      {form.message ? <Notice kind="error">{form.message}</Notice> : null}
-      <div class="actions">
-        <button type="button" class="danger" onClick={confirm} disabled={form.busy}>
-          Delete user
-        </button>
-        <button type="button" class="secondary" onClick={onClose}>
-          Cancel
-        </button>
-      </div>
-    </Dialog>
+    </ConfirmDialog>
   );
 }

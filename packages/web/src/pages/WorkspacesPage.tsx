@@ -3,7 +3,7 @@
 import { AlreadyExistsError, type User, type Workspace } from '@argilla-ts/client';
 import { useEffect, useState } from 'preact/hooks';
 import type { PageProps } from '../app.js';
-import { Dialog, Field, formatDate, Notice, onSubmit, PageTitle, useForm } from '../components.js';
+import { ConfirmDialog, DataTable, Field, formatDate, Notice, onSubmit, PageTitle, Pager, useForm } from '../components.js';
 import { describeError, FieldMessage } from '../errors.js';
 import { navigate } from '../router.js';
 
@@ -57,16 +57,7 @@ export function WorkspacesPage(props: PageProps) {
         <h2 id="new-workspace-title">New workspace</h2>
         {form.message ? <Notice kind="error">{form.message}</Notice> : null}
         <form onSubmit={onSubmit(create)} noValidate aria-labelledby="new-workspace-title" class="inline-form">
-          <Field
-            label="Name"
-            name="name"
-            value={form.values.name}
-            onInput={form.set('name')}
-            error={form.errors.name}
-            hint="Lowercase letters, digits, - and _."
-            autoComplete="off"
-            required
-          />
+          <Field label="Name" {...form.field('name')} hint="Lowercase letters, digits, - and _." autoComplete="off" required />
           <button type="submit" disabled={form.busy}>
             Create workspace
           </button>
@@ -78,62 +69,41 @@ export function WorkspacesPage(props: PageProps) {
       {page ? (
         <>
           <p class="count">{page.total === 0 ? 'No workspaces yet.' : `${page.total.toLocaleString()} workspace${page.total === 1 ? '' : 's'}`}</p>
-          <div class="table-wrap">
-            <table class="responsive" data-testid="workspaces-table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">
-                    <span class="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.items.map((workspace) => (
-                  <tr key={workspace.id} data-workspace={workspace.name}>
-                    <th scope="row" data-label="Name">
-                      {workspace.name}
-                    </th>
-                    <td data-label="Created">{formatDate(workspace.inserted_at)}</td>
-                    <td data-label="Actions">
-                      <div class="row-actions">
-                        <button
-                          type="button"
-                          class="secondary"
-                          aria-label={`Members of ${workspace.name}`}
-                          aria-pressed={workspace.name === selectedName}
-                          onClick={() => navigate('/workspaces', { offset, members: workspace.name })}
-                        >
-                          Members
-                        </button>
-                        <button type="button" class="danger" aria-label={`Delete workspace ${workspace.name}`} onClick={() => setDeleting(workspace)}>
-                          Delete
-                        </button>
-                      </div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable testId="workspaces-table" columns={['Name', 'Created']} actions>
+            {page.items.map((workspace) => (
+              <tr key={workspace.id} data-workspace={workspace.name}>
+                <th scope="row" data-label="Name">
+                  {workspace.name}
+                </th>
+                <td data-label="Created">{formatDate(workspace.inserted_at)}</td>
+                <td data-label="Actions">
+                  <div class="row-actions">
+                    <button
+                      type="button"
+                      class="secondary"
+                      aria-label={`Members of ${workspace.name}`}
+                      aria-pressed={workspace.name === selectedName}
+                      onClick={() => navigate('/workspaces', { offset, members: workspace.name })}
+                    >
+                      Members
+                    </button>
+                    <button type="button" class="danger" aria-label={`Delete workspace ${workspace.name}`} onClick={() => setDeleting(workspace)}>
+                      Delete
+                    </button>
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
           {page.total > PAGE_SIZE ? (
-            <nav class="pager" aria-label="Pages of workspaces">
-              <button type="button" class="secondary" disabled={offset === 0} onClick={() => navigate('/workspaces', { offset: Math.max(0, offset - PAGE_SIZE) })}>
-                Previous page
-              </button>
-              <span>
-                Page {Math.floor(offset / PAGE_SIZE) + 1} of {Math.ceil(page.total / PAGE_SIZE)}
-              </span>
-              <button
-                type="button"
-                class="secondary"
-                disabled={offset + page.items.length >= page.total}
-                onClick={() => navigate('/workspaces', { offset: offset + PAGE_SIZE })}
-              >
-                Next page
-              </button>
-            </nav>
+            <Pager
+              label="Pages of workspaces"
+              offset={offset}
+              pageSize={PAGE_SIZE}
+              shown={page.items.length}
+              total={page.total}
+              onPage={(next) => navigate('/workspaces', { offset: next })}
+            />
           ) : null}
         </>
       ) : loadError ? null : (
@@ -228,7 +198,7 @@ function Members({ client, workspace }: PageProps & { workspace: Workspace }) {
       ) : null}
       {form.message ? <Notice kind="error">{form.message}</Notice> : null}
       <form onSubmit={onSubmit(add)} noValidate class="inline-form" aria-label={`Add a member to ${workspace.name}`}>
-        <Field label="Username to add" name="username" value={form.values.username} onInput={form.set('username')} error={form.errors.username} autoComplete="off" />
+        <Field label="Username to add" {...form.field('username')} autoComplete="off" />
         <button type="submit" disabled={form.busy}>
           Add member
         </button>
@@ -272,23 +242,17 @@ function DeleteWorkspace({
     }
   };
   return (
-    <Dialog title={`Delete workspace ${workspace?.name ?? ''}?`} open={workspace !== undefined} onClose={onClose}>
+    <ConfirmDialog
+      title={`Delete workspace ${workspace?.name ?? ''}?`}
+      open={workspace !== undefined}
+      onClose={onClose}
+      confirmLabel="Delete workspace"
+      onConfirm={confirm}
+      busy={form.busy}
+      error={notEmpty ? <span data-testid="workspace-not-empty">{notEmpty}</span> : form.message}
+      cancelLabel={notEmpty ? 'Close' : 'Cancel'}
+    >
       <p>Its members lose access to it. Only an empty workspace (no datasets) can be deleted. This cannot be undone.</p>
-      {notEmpty ? (
-        <Notice kind="error">
-          <span data-testid="workspace-not-empty">{notEmpty}</span>
-        </Notice>
-      ) : form.message ? (
-        <Notice kind="error">{form.message}</Notice>
-      ) : null}
-      <div class="actions">
-        <button type="button" class="danger" onClick={confirm} disabled={form.busy}>
-          Delete workspace
-        </button>
-        <button type="button" class="secondary" onClick={onClose}>
-          {notEmpty ? 'Close' : 'Cancel'}
-        </button>
-      </div>
-    </Dialog>
+    </ConfirmDialog>
   );
 }
