@@ -112,7 +112,7 @@ export class ReadCache {
 const WRITE = /^\s*(insert|update|delete|replace|create|drop|alter)\b/i;
 // Writes that change nothing a cached answer depends on: throttling records, the audit log, and
 // new login sessions (misses are never cached). Logins then do not empty everyone's cache.
-const IRRELEVANT = /^\s*(insert\s+into\s+"?(login_failures|audit_events|login_sessions)"?|delete\s+from\s+"?login_failures"?)[\s(]/i;
+const IRRELEVANT = /^\s*(insert\s+into\s+"?(login_failures|audit_events|login_sessions)"?|(delete\s+from|update)\s+"?login_failures"?)[\s(]/i;
 
 /**
  * Watches the statements of one database connection and bumps the generation for every write

@@ -5,6 +5,7 @@ import * as m0001 from './migrations/0001_initial_schema.js';
 import * as m0002 from './migrations/0002_login_failures_and_audit.js';
 import * as m0003 from './migrations/0003_datasets.js';
 import * as m0004 from './migrations/0004_api_key_rotation.js';
+import * as m0005 from './migrations/0005_login_attempts_in_flight.js';
 
 interface NumberedMigration extends Migration {
   description: string;
@@ -15,6 +16,7 @@ export const MIGRATIONS: Record<string, NumberedMigration> = {
   '0002_login_failures_and_audit': m0002,
   '0003_datasets': m0003,
   '0004_api_key_rotation': m0004,
+  '0005_login_attempts_in_flight': m0005,
 };
 
 const provider: MigrationProvider = {

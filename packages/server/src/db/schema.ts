@@ -1,6 +1,6 @@
 // Table types as Kysely sees them. Timestamps are ISO-8601 UTC strings and flags are 0/1 integers
 // on both SQLite and PostgreSQL, so rows read the same whichever database is behind.
-import type { Kysely, Transaction } from 'kysely';
+import type { Generated, Kysely, Transaction } from 'kysely';
 
 export interface UsersTable {
   id: string;
@@ -57,6 +57,8 @@ export interface LoginFailuresTable {
   username: string;
   ip: string;
   created_at: string;
+  /** 1 while the attempt's password is being checked, 0 once it failed */
+  pending: Generated<number>;
 }
 
 export interface AuditEventsTable {

@@ -16,8 +16,8 @@ import { addMinutes, isoOfMillis, nowIso } from '../lib/time.js';
 import { fail } from './errors.js';
 import type { Actor, Origin, Role } from './policies.js';
 import { recordEvent } from './audit.js';
-import { loginRetryAfter, THROTTLE } from './throttle.js';
-import { clearFailuresOf, deleteLoginFailure, insertLoginFailure, pruneFailures } from '../db/repos/loginFailures.js';
+import { loginVerdict, THROTTLE } from './throttle.js';
+import { clearFailuresOf, deleteLoginFailure, insertLoginAttempt, markAttemptFailed, pruneFailures } from '../db/repos/loginFailures.js';
 import { describeCaller, type User } from './views.js';
 
 export interface Authenticated {
@@ -129,17 +129,25 @@ export async function login(
 ): Promise<LoginResult> {
   const { db } = database;
   const ip = origin.ip ?? 'local';
-  const attempt = await insertLoginFailure(db, username, ip, nowIso());
-  const retryAfter = await loginRetryAfter(db, username, ip, attempt);
-  if (retryAfter > 0) {
-    await deleteLoginFailure(db, attempt);
-    throw fail.throttled(retryAfter);
+  const attemptedAt = nowIso();
+  const attempt = { id: await insertLoginAttempt(db, username, ip, attemptedAt), created_at: attemptedAt, pending: 1 };
+  // Locked: refused at once. Too many attempts ahead of this one: wait for a turn, a while.
+  for (const started = Date.now(); ; ) {
+    const verdict = await loginVerdict(db, username, ip, attempt);
+    const refuse = verdict.retryAfter || (verdict.wait && Date.now() - started >= THROTTLE.maxWaitMs ? 1 : 0);
+    if (refuse > 0) {
+      await deleteLoginFailure(db, attempt.id);
+      throw fail.throttled(refuse);
+    }
+    if (!verdict.wait) break;
+    await new Promise((resolve) => setTimeout(resolve, 25 + Math.random() * 50));
   }
   const user = await findUserByUsername(db, username);
   const check = user ? await verifyPassword(password, user.password_hash) : (await verifyAgainstDummy(password), null);
   const now = nowIso();
   if (!user || !check?.ok || user.disabled === 1) {
     // The attempt's record stays: it is the failure.
+    await markAttemptFailed(db, attempt.id);
     await recordEvent(db, null, { type: 'auth.login.failed', target_type: 'user', target_id: user?.id ?? null, data: { username } }, origin);
     // Now and then, forget failures that no longer count.
     if (Math.random() < 0.05) await pruneFailures(db, new Date(Date.now() - THROTTLE.windowMs).toISOString());
@@ -150,7 +158,7 @@ export async function login(
   const expiresAt = addMinutes(now, expirationMinutes);
   await db.transaction().execute(async (trx) => {
     if (passwordHash) await updateUserRow(trx, user.id, { password_hash: passwordHash });
-    await clearFailuresOf(trx, username);
+    await clearFailuresOf(trx, username, attempt.id);
     await insertSession(trx, { id: newId(), user_id: user.id, token_digest: digestSecret(token), created_at: now, expires_at: expiresAt });
     await recordEvent(trx, { ...actorOf(user), ...origin }, { type: 'auth.login.succeeded', target_type: 'user', target_id: user.id, data: { username } });
   });

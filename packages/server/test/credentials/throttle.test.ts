@@ -4,6 +4,8 @@
 // the state is in the database, so it holds across server processes sharing it.
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { nowIso } from '../../src/lib/time.js';
 import { backends, freshDatabase } from '../helpers/databases.js';
 import { call, loginToken, makeUser, type Reply, type TestServer } from '../helpers/http.js';
 import { assertProblem } from '../http/support.js';
@@ -189,6 +191,27 @@ for (const backend of backends()) {
         `${checked} of 40 concurrent guesses were checked (401) and ${await failureCount(server, user.username)} failures recorded; at most ${THROTTLE.perUsername} may be`,
       );
       assertThrottled(await login(server, user.username, user.password), 1, 15 * 60);
+    });
+
+    it('concurrent right passwords for one account (more than the limit at once) all log in: they wait their turn', async () => {
+      const user = await makeUser(server);
+      const replies = await Promise.all(Array.from({ length: 25 }, () => login(server, user.username, user.password)));
+      assert.deepEqual(
+        replies.map((r) => r.status),
+        replies.map(() => 200),
+      );
+      assert.equal(await failureCount(server, user.username), 0, 'nothing left on record');
+    });
+
+    it('a successful login clears the failures, not the attempts still being checked (they count once they fail)', async () => {
+      const user = await makeUser(server);
+      for (let i = 0; i < 3; i++) assert.equal((await login(server, user.username, `wrong-${i}`)).status, 401);
+      // An attempt another process is checking right now.
+      const inFlight = { id: randomUUID(), username: user.username, ip: '127.0.0.1', created_at: nowIso(), pending: 1 };
+      await server.database.db.insertInto('login_failures').values(inFlight).execute();
+      assert.equal((await login(server, user.username, user.password)).status, 200);
+      const left = await server.database.db.selectFrom('login_failures').select(['id', 'pending']).where('username', '=', user.username).execute();
+      assert.deepEqual(left, [{ id: inFlight.id, pending: 1 }]);
     });
 
     it('a forged X-Forwarded-For or X-Real-IP does not dodge the per-address limit', async () => {

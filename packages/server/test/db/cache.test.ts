@@ -96,6 +96,8 @@ describe('WriteTracker', () => {
     assert.equal(generation.current(), 0);
     tracker.seen('insert into "login_failures" ("username") values (?)');
     tracker.seen('insert into "login_sessions" ("id") values (?)');
+    tracker.seen('update "login_failures" set "pending" = ? where "id" = ?');
+    tracker.seen('delete from "login_failures" where "username" = ?');
     assert.equal(generation.current(), 0);
     tracker.seen('begin');
     tracker.seen('update "users" set "disabled" = ?');

@@ -1,27 +1,50 @@
 import type { Db } from '../schema.js';
 import { newId } from '../../lib/ids.js';
 
-/** Records a login attempt as a failure (until it succeeds); returns its id. */
-export async function insertLoginFailure(db: Db, username: string, ip: string, at: string): Promise<string> {
+/** Records a login attempt, in flight until markAttemptFailed() (or deleted); returns its id. */
+export async function insertLoginAttempt(db: Db, username: string, ip: string, at: string): Promise<string> {
   const id = newId();
-  await db.insertInto('login_failures').values({ id, username, ip, created_at: at }).execute();
+  await db.insertInto('login_failures').values({ id, username, ip, created_at: at, pending: 1 }).execute();
   return id;
+}
+
+/** The attempt's password was wrong (or the user unknown or disabled): it now counts as a failure. */
+export async function markAttemptFailed(db: Db, id: string): Promise<void> {
+  await db.updateTable('login_failures').set({ pending: 0 }).where('id', '=', id).execute();
 }
 
 export async function deleteLoginFailure(db: Db, id: string): Promise<void> {
   await db.deleteFrom('login_failures').where('id', '=', id).execute();
 }
 
-/** Times of the failures since `since`, oldest first, for one username or one address, but `except`. */
-export async function failureTimes(db: Db, by: 'username' | 'ip', value: string, since: string, except?: string): Promise<string[]> {
-  let query = db.selectFrom('login_failures').select('created_at').where(by, '=', value).where('created_at', '>', since);
-  if (except) query = query.where('id', '!=', except);
-  const rows = await query.orderBy('created_at').execute();
-  return rows.map((r) => r.created_at);
+export interface AttemptRow {
+  id: string;
+  created_at: string;
+  pending: number;
 }
 
-export async function clearFailuresOf(db: Db, username: string): Promise<void> {
-  await db.deleteFrom('login_failures').where('username', '=', username).execute();
+/** Attempts (failed or in flight) since `since`, oldest first, for one username or one address. */
+export async function attemptsSince(db: Db, by: 'username' | 'ip', value: string, since: string): Promise<AttemptRow[]> {
+  return db
+    .selectFrom('login_failures')
+    .select(['id', 'created_at', 'pending'])
+    .where(by, '=', value)
+    .where('created_at', '>', since)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+/**
+ * After a successful login: forgets the username's failures and this attempt. Other attempts
+ * still in flight stay: they count until their own passwords are checked.
+ */
+export async function clearFailuresOf(db: Db, username: string, attempt: string): Promise<void> {
+  await db
+    .deleteFrom('login_failures')
+    .where('username', '=', username)
+    .where((eb) => eb.or([eb('pending', '=', 0), eb('id', '=', attempt)]))
+    .execute();
 }
 
 /** Forgets failures older than the window (they no longer count for anything). */
