@@ -69,12 +69,16 @@ export function startProcess(command, args, env, ready) {
   });
 }
 
-/** SIGTERM, then SIGKILL after 10 s; resolves once the process has exited. */
+/**
+ * SIGTERM, then SIGKILL if it is still running a minute later; resolves once it has exited. The
+ * server finishes the requests in flight first (a queue of logins can take a while): killing it
+ * sooner would leave their attempts on record, in flight, for the next run to wait on.
+ */
 export async function stopProcess(child) {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
   await exited;
   clearTimeout(timer);
 }

@@ -77,6 +77,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           } finally {
             clearInterval(reaper);
           }
+          // A handler whose client has gone away no longer holds a connection open, but may still
+          // be working (a login waiting its turn, say): let it finish with the database (30 s at most).
+          for (const started = Date.now(); running.handlersInFlight() > 0 && Date.now() - started < 30_000; ) {
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
           await database.close();
         })()),
     };

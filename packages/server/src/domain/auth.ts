@@ -13,7 +13,7 @@ import { newId } from '../lib/ids.js';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../lib/passwords.js';
 import { digestSecret, generateToken } from '../lib/secrets.js';
 import { addMinutes, isoOfMillis, nowIso } from '../lib/time.js';
-import { fail } from './errors.js';
+import { fail, isDomainError } from './errors.js';
 import type { Actor, Origin, Role } from './policies.js';
 import { recordEvent } from './audit.js';
 import { loginVerdict, THROTTLE } from './throttle.js';
@@ -131,6 +131,26 @@ export async function login(
   const ip = origin.ip ?? 'local';
   const attemptedAt = nowIso();
   const attempt = { id: await insertLoginAttempt(db, username, ip, attemptedAt), created_at: attemptedAt, pending: 1 };
+  try {
+    return await checkAttempt(database, attempt, username, password, expirationMinutes, origin);
+  } catch (error) {
+    // Refusals and failures have settled the attempt's record; anything else (the database gone
+    // mid-way, say) must not leave it in flight, where it would hold up the next attempts.
+    if (!isDomainError(error)) await deleteLoginFailure(db, attempt.id).catch(() => {});
+    throw error;
+  }
+}
+
+async function checkAttempt(
+  database: Database,
+  attempt: { id: string; created_at: string; pending: number },
+  username: string,
+  password: string,
+  expirationMinutes: number,
+  origin: Origin,
+): Promise<LoginResult> {
+  const { db } = database;
+  const ip = origin.ip ?? 'local';
   // Locked: refused at once. Too many attempts ahead of this one: wait for a turn, a while.
   for (const started = Date.now(); ; ) {
     const verdict = await loginVerdict(db, username, ip, attempt);

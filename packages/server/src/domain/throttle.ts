@@ -27,7 +27,7 @@ export const THROTTLE = {
   /** an attempt in flight for longer than this is taken for a failure */
   staleMs: 30_000,
   /** how long an attempt waits for a turn before it is refused (429) */
-  maxWaitMs: 5_000,
+  maxWaitMs: 10_000,
 } as const;
 
 /** When the lock implied by these failure times (oldest first) ends, or 0 when there is none. */

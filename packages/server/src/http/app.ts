@@ -111,6 +111,28 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   app.decorateRequest('auth', null);
 
+  // Route handlers still running, counted for a graceful stop (see main.ts): a handler runs on after
+  // its client disconnects, so open connections alone do not tell. Synchronous answers are counted
+  // without a promise.
+  let handlersInFlight = 0;
+  app.decorate('handlersInFlight', () => handlersInFlight);
+  app.addHook('onRoute', (route) => {
+    const handler = route.handler as (this: unknown, ...args: unknown[]) => unknown;
+    route.handler = function countedHandler(this: unknown, ...args: unknown[]) {
+      handlersInFlight++;
+      let result: unknown;
+      try {
+        result = handler.apply(this, args);
+      } catch (error) {
+        handlersInFlight--;
+        throw error;
+      }
+      if (result instanceof Promise) return result.finally(() => handlersInFlight--);
+      handlersInFlight--;
+      return result;
+    } as typeof route.handler;
+  });
+
   // JSON is the only body format, but for the login route's form (registered in its own scope).
   app.removeContentTypeParser('text/plain');
 

@@ -6,6 +6,9 @@ import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { backends } from '../helpers/databases.js';
 import { ARGILLA_BIN, runCli } from '../helpers/cli.js';
+import { randomUUID } from 'node:crypto';
+import { openDatabase } from '../../src/db/connect.js';
+import { nowIso } from '../../src/lib/time.js';
 
 interface Started {
   child: ChildProcess;
@@ -136,6 +139,39 @@ for (const backend of backends()) {
       assert.match(answer.text, /access_token/);
       assert.equal(await server.exited, 0);
       assert.match(server.output(), /Received SIGTERM/);
+    });
+
+    it('on SIGTERM, lets a login whose client has gone away finish with the database before closing it', async () => {
+      const { url, home, target } = await backend.fresh();
+      const server = await start({ ARGILLA_DATABASE_URL: url, ARGILLA_HOME_PATH: home });
+      running.push(server);
+      const database = await openDatabase(target);
+      try {
+        // Ten attempts ahead of it, still being checked elsewhere: the next login waits its turn.
+        const ahead = Array.from({ length: 10 }, () => ({ id: randomUUID(), username: 'argilla', ip: '127.0.0.1', created_at: nowIso(), pending: 1 }));
+        await database.db.insertInto('login_failures').values(ahead).execute();
+        const gone = new AbortController();
+        const login = fetch(new URL('/api/security/token', server.url), {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'username=argilla&password=1234',
+          signal: gone.signal,
+        }).catch(() => 'aborted');
+        await new Promise((r) => setTimeout(r, 300));
+        gone.abort();
+        assert.equal(await login, 'aborted');
+        server.child.kill('SIGTERM');
+        // The attempts ahead settle after the stop began: the waiting login goes on and succeeds.
+        await new Promise((r) => setTimeout(r, 500));
+        await database.db.deleteFrom('login_failures').where('id', 'in', ahead.map((a) => a.id)).execute();
+        assert.equal(await server.exited, 0, server.output());
+        const left = await database.db.selectFrom('login_failures').select('id').execute();
+        assert.deepEqual(left, [], 'the login cleared its own attempt');
+        const sessions = await database.db.selectFrom('login_sessions').select('id').execute();
+        assert.equal(sessions.length, 1, 'and opened its session');
+      } finally {
+        await database.close();
+      }
     });
   });
 }
