@@ -284,6 +284,9 @@ describe('web UI in Chromium', { skip }, () => {
   });
 
   it('goes back to the login page when the session ends elsewhere (a 401)', async () => {
+    // The profile page has finished loading its keys first: the session must end between the
+    // page's requests, not during one (that 401 would end it before the click below).
+    await page.getByTestId('api-keys').or(page.getByText('You have no API keys.')).waitFor();
     const token = await page.evaluate(() => localStorage.getItem('argilla.token'));
     assert.ok(token);
     const logout = await fetch(`${server.url}/api/security/logout`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
