@@ -110,9 +110,11 @@ export class ReadCache {
 }
 
 const WRITE = /^\s*(insert|update|delete|replace|create|drop|alter)\b/i;
-// Writes that change nothing a cached answer depends on: throttling records, the audit log, and
-// new login sessions (misses are never cached). Logins then do not empty everyone's cache.
-const IRRELEVANT = /^\s*(insert\s+into\s+"?(login_failures|audit_events|login_sessions)"?|(delete\s+from|update)\s+"?login_failures"?)[\s(]/i;
+// Writes that change nothing a cached answer depends on: throttling records, the audit log, new
+// login sessions (misses are never cached), and a key's last use alone (the cached copy is marked
+// by the request that writes it). Logins and busy keys then do not empty everyone's cache.
+const IRRELEVANT =
+  /^\s*(insert\s+into\s+"?(login_failures|audit_events|login_sessions)"?|(delete\s+from|update)\s+"?login_failures"?|update\s+"?api_keys"?\s+set\s+"?last_used_at"?\s*=\s*(\?|\$\d+)\s+where)[\s(]/i;
 
 /**
  * Watches the statements of one database connection and bumps the generation for every write
