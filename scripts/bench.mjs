@@ -25,7 +25,7 @@ const USERS = 100_000;
 
 /** autocannon with a warm-up, and the server's CPU time over the measured part. */
 async function measure(server, options) {
-  await autocannon({ ...options, duration: quick ? 0.5 : 1 });
+  await autocannon({ ...options, duration: quick ? 0.3 : 1 });
   const pids = processTree(server.pid);
   const before = cpuSeconds(pids);
   const result = await autocannon({ connections: 50, ...options, duration });
@@ -146,7 +146,7 @@ async function runConfiguration(label, env, workers, bare) {
   const results = {};
   const key = { 'x-argilla-api-key': ADMIN_KEY };
   // The JIT settles on the request path first (each measurement below still has its own warm-up).
-  await autocannon({ url: `${base}/api/me`, headers: key, connections: 50, duration: 2 });
+  await autocannon({ url: `${base}/api/me`, headers: key, connections: 50, duration: quick ? 0.7 : 2 });
   // The two figures that 2 workers are compared on (against 1) are the better of two runs each:
   // on a shared 2-core machine a busy moment elsewhere must not decide the comparison.
   results.meKey = await bestOf(2, () => measure(server.child, { url: `${base}/api/me`, headers: key }));
