@@ -1,7 +1,7 @@
 // Authentication: API keys and login tokens are looked up by their SHA-256 digest (one indexed
 // read, no password hashing on the request path); logins verify the password off the event loop.
 import type { Database } from '../db/connect.js';
-import type { UserRow } from '../db/schema.js';
+import type { Db, UserRow } from '../db/schema.js';
 import {
   deleteSession,
   findApiKeyWithUser,
@@ -17,7 +17,7 @@ import { fail, isDomainError } from './errors.js';
 import type { Actor, Origin, Role } from './policies.js';
 import { recordEvent } from './audit.js';
 import { loginVerdict, THROTTLE } from './throttle.js';
-import { clearFailuresOf, deleteLoginFailure, insertLoginAttempt, markAttemptFailed, pruneFailures } from '../db/repos/loginFailures.js';
+import { clearFailuresOf, deleteLoginFailure, insertLoginAttempt, lockLoginAdmissions, markAttemptFailed, pruneFailures } from '../db/repos/loginFailures.js';
 import { describeCaller, type User } from './views.js';
 
 export interface Authenticated {
@@ -129,45 +129,52 @@ export async function login(
 ): Promise<LoginResult> {
   const { db } = database;
   const ip = origin.ip ?? 'local';
-  const attemptedAt = nowIso();
-  const attempt = { id: await insertLoginAttempt(db, username, ip, attemptedAt), created_at: attemptedAt, pending: 1 };
+  const attempt = await admitAttempt(db, username, ip);
   try {
     return await checkAttempt(database, attempt, username, password, expirationMinutes, origin);
   } catch (error) {
-    // Refusals and failures have settled the attempt's record; anything else (the database gone
-    // mid-way, say) must not leave it in flight, where it would hold up the next attempts.
-    if (!isDomainError(error)) await deleteLoginFailure(db, attempt.id).catch(() => {});
+    // A failure has settled the attempt's record; anything else (the database gone mid-way, say)
+    // must not leave it being checked, where it would hold up the next attempts.
+    if (!isDomainError(error)) await deleteLoginFailure(db, attempt).catch(() => {});
     throw error;
+  }
+}
+
+/**
+ * Records a login attempt as being checked once the throttle lets it (see throttle.ts) and returns
+ * its id: refused at once while the account or address is locked; waits its turn (a while) while
+ * as many attempts are being checked as the limit allows.
+ */
+async function admitAttempt(db: Db, username: string, ip: string): Promise<string> {
+  for (const started = Date.now(); ; ) {
+    const admitted = await db.transaction().execute(async (trx) => {
+      await lockLoginAdmissions(trx);
+      const verdict = await loginVerdict(trx, username, ip);
+      if (verdict.retryAfter > 0 || verdict.wait) return verdict;
+      return insertLoginAttempt(trx, username, ip, nowIso());
+    });
+    if (typeof admitted === 'string') return admitted;
+    if (admitted.retryAfter > 0) throw fail.throttled(admitted.retryAfter);
+    if (Date.now() - started >= THROTTLE.maxWaitMs) throw fail.throttled(1);
+    await new Promise((resolve) => setTimeout(resolve, 25 + Math.random() * 50));
   }
 }
 
 async function checkAttempt(
   database: Database,
-  attempt: { id: string; created_at: string; pending: number },
+  attempt: string,
   username: string,
   password: string,
   expirationMinutes: number,
   origin: Origin,
 ): Promise<LoginResult> {
   const { db } = database;
-  const ip = origin.ip ?? 'local';
-  // Locked: refused at once. Too many attempts ahead of this one: wait for a turn, a while.
-  for (const started = Date.now(); ; ) {
-    const verdict = await loginVerdict(db, username, ip, attempt);
-    const refuse = verdict.retryAfter || (verdict.wait && Date.now() - started >= THROTTLE.maxWaitMs ? 1 : 0);
-    if (refuse > 0) {
-      await deleteLoginFailure(db, attempt.id);
-      throw fail.throttled(refuse);
-    }
-    if (!verdict.wait) break;
-    await new Promise((resolve) => setTimeout(resolve, 25 + Math.random() * 50));
-  }
   const user = await findUserByUsername(db, username);
   const check = user ? await verifyPassword(password, user.password_hash) : (await verifyAgainstDummy(password), null);
   const now = nowIso();
   if (!user || !check?.ok || user.disabled === 1) {
     // The attempt's record stays: it is the failure.
-    await markAttemptFailed(db, attempt.id);
+    await markAttemptFailed(db, attempt);
     await recordEvent(db, null, { type: 'auth.login.failed', target_type: 'user', target_id: user?.id ?? null, data: { username } }, origin);
     // Now and then, forget failures that no longer count.
     if (Math.random() < 0.05) await pruneFailures(db, new Date(Date.now() - THROTTLE.windowMs).toISOString());
@@ -178,7 +185,7 @@ async function checkAttempt(
   const expiresAt = addMinutes(now, expirationMinutes);
   await db.transaction().execute(async (trx) => {
     if (passwordHash) await updateUserRow(trx, user.id, { password_hash: passwordHash });
-    await clearFailuresOf(trx, username, attempt.id);
+    await clearFailuresOf(trx, username, attempt);
     await insertSession(trx, { id: newId(), user_id: user.id, token_digest: digestSecret(token), created_at: now, expires_at: expiresAt });
     await recordEvent(trx, { ...actorOf(user), ...origin }, { type: 'auth.login.succeeded', target_type: 'user', target_id: user.id, data: { username } });
   });

@@ -8,13 +8,13 @@
 // failure. A successful login clears the account's failures. The same rule, with a higher limit,
 // applies per source address, so one address cannot try many usernames.
 //
-// An attempt is recorded *before* its password is checked, as in flight, and compared with the
-// others: failures, and attempts in flight that came before it, count against the limit. So a burst
-// of concurrent guesses checks at most as many passwords as the limit allows, the rest waiting their
-// turn (and then locked out once the failures add up), while a burst of right passwords for one
-// account (many scripts logging in at once) just waits a moment: each success clears the failures
-// and lets the next attempts through. An attempt left in flight for long (its process died) counts
-// as a failure. A refused attempt removes its record.
+// Concurrent attempts see each other: an attempt is admitted (recorded as being checked) in a
+// transaction that first waits for every other admission to finish, and that counts failures and
+// the attempts being checked against the limit. So a burst of concurrent guesses checks at most as
+// many passwords as the limit allows (then the failures lock the account), while a burst of right
+// passwords for one account (many scripts logging in at once) just waits a moment: each success
+// clears the failures and frees its place. An attempt being checked for long (its process died)
+// counts as a failure.
 import type { Db } from '../db/schema.js';
 import { attemptsSince, type AttemptRow } from '../db/repos/loginFailures.js';
 
@@ -41,39 +41,34 @@ export function lockedUntil(times: string[], limit: number): number {
 export interface Verdict {
   /** seconds the caller must wait (a lock), or 0 */
   retryAfter: number;
-  /** not locked, but as many attempts before this one are being checked as the limit allows */
+  /** not locked, but as many attempts are being checked as the limit allows */
   wait: boolean;
 }
 
-function judge(rows: AttemptRow[], attempt: AttemptRow | undefined, limit: number, now: number): { until: number; wait: boolean } {
+function judge(rows: AttemptRow[], limit: number, now: number): { until: number; wait: boolean } {
   const staleBefore = new Date(now - THROTTLE.staleMs).toISOString();
   const failed: string[] = [];
-  let inFlightBefore = 0;
+  let checking = 0;
   for (const row of rows) {
-    if (attempt && row.id === attempt.id) continue;
     if (row.pending === 0 || row.created_at <= staleBefore) failed.push(row.created_at);
-    else if (!attempt || row.created_at < attempt.created_at || (row.created_at === attempt.created_at && row.id < attempt.id)) inFlightBefore++;
+    else checking++;
   }
-  // Past a lock (failures at the limit already), one attempt at a time: the next waits for it.
-  return { until: lockedUntil(failed, limit), wait: inFlightBefore > 0 && failed.length + inFlightBefore >= limit };
+  // Past a lock (failures at the limit already) one attempt at a time: the next waits for it.
+  return { until: lockedUntil(failed, limit), wait: checking > 0 && failed.length + checking >= limit };
 }
 
-/**
- * Whether a login for this username from this address may be checked now. `attempt`: the
- * caller's own attempt, already recorded (it does not count against itself, and only attempts
- * made before it are ahead of it).
- */
-export async function loginVerdict(db: Db, username: string, ip: string, attempt?: AttemptRow, now = Date.now()): Promise<Verdict> {
+/** Whether a login for this username from this address may be checked now. */
+export async function loginVerdict(db: Db, username: string, ip: string, now = Date.now()): Promise<Verdict> {
   const since = new Date(now - THROTTLE.windowMs).toISOString();
   const [byUser, byAddress] = await Promise.all([attemptsSince(db, 'username', username, since), attemptsSince(db, 'ip', ip, since)]);
-  const user = judge(byUser, attempt, THROTTLE.perUsername, now);
-  const address = judge(byAddress, attempt, THROTTLE.perAddress, now);
+  const user = judge(byUser, THROTTLE.perUsername, now);
+  const address = judge(byAddress, THROTTLE.perAddress, now);
   const until = Math.max(user.until, address.until);
   return { retryAfter: until > now ? Math.ceil((until - now) / 1000) : 0, wait: user.wait || address.wait };
 }
 
 /** Seconds to wait before a login for this username from this address may be tried, or 0. */
-export async function loginRetryAfter(db: Db, username: string, ip: string, attempt?: AttemptRow, now = Date.now()): Promise<number> {
-  const verdict = await loginVerdict(db, username, ip, attempt, now);
+export async function loginRetryAfter(db: Db, username: string, ip: string, now = Date.now()): Promise<number> {
+  const verdict = await loginVerdict(db, username, ip, now);
   return verdict.retryAfter || (verdict.wait ? 1 : 0);
 }

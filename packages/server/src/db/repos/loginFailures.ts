@@ -1,7 +1,21 @@
+import { sql } from 'kysely';
 import type { Db } from '../schema.js';
 import { newId } from '../../lib/ids.js';
+import { isPostgres } from './dialect.js';
 
-/** Records a login attempt, in flight until markAttemptFailed() (or deleted); returns its id. */
+/**
+ * Inside a transaction: waits until no other transaction is deciding on a login attempt, so that
+ * each decision sees all those made before it. SQLite transactions here already hold the
+ * database's write lock from their start; PostgreSQL takes an advisory lock until the transaction ends.
+ */
+export async function lockLoginAdmissions(trx: Db): Promise<void> {
+  if (isPostgres(trx)) await sql`select pg_advisory_xact_lock(${LOGIN_ADMISSION_LOCK})`.execute(trx);
+}
+
+// An arbitrary number naming the lock ("login" on a phone keypad).
+const LOGIN_ADMISSION_LOCK = 56446;
+
+/** Records a login attempt, being checked until markAttemptFailed() (or deleted); returns its id. */
 export async function insertLoginAttempt(db: Db, username: string, ip: string, at: string): Promise<string> {
   const id = newId();
   await db.insertInto('login_failures').values({ id, username, ip, created_at: at, pending: 1 }).execute();
@@ -18,16 +32,15 @@ export async function deleteLoginFailure(db: Db, id: string): Promise<void> {
 }
 
 export interface AttemptRow {
-  id: string;
   created_at: string;
   pending: number;
 }
 
-/** Attempts (failed or in flight) since `since`, oldest first, for one username or one address. */
+/** Attempts (failed or being checked) since `since`, oldest first, for one username or one address. */
 export async function attemptsSince(db: Db, by: 'username' | 'ip', value: string, since: string): Promise<AttemptRow[]> {
   return db
     .selectFrom('login_failures')
-    .select(['id', 'created_at', 'pending'])
+    .select(['created_at', 'pending'])
     .where(by, '=', value)
     .where('created_at', '>', since)
     .orderBy('created_at')
