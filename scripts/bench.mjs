@@ -139,50 +139,54 @@ async function runConfiguration(label, env, workers, bare) {
     // A cluster's primary announces the address once all its workers listen.
     (out) => (workers > 1 ? /listening on (http:\/\/\S+) \(\d+ workers\)/ : /listening on (http:\/\/\S+)/).exec(out)?.[1],
   );
-  const base = server.value;
-  const pids = processTree(server.child.pid);
-  const idle = pids.map((pid) => memoryOf(pid).rss);
-  const token = await loginAsAdmin(base);
-  const results = {};
-  const key = { 'x-argilla-api-key': ADMIN_KEY };
-  // The JIT settles on the request path first (each measurement below still has its own warm-up).
-  await autocannon({ url: `${base}/api/me`, headers: key, connections: 50, duration: quick ? 0.7 : 2 });
-  // The two figures that 2 workers are compared on (against 1) are the better of two runs each
-  // (one with --quick, to stay under two minutes): on a shared 2-core machine a busy moment
-  // elsewhere must not decide the comparison.
-  results.meKey = await bestOf(quick ? 1 : 2, () => measure(server.child, { url: `${base}/api/me`, headers: key }));
-  results.meToken = await measure(server.child, { url: `${base}/api/me`, headers: { authorization: `Bearer ${token}` } });
-  results.workspaces = await bestOf(quick ? 1 : 2, () => measure(server.child, { url: `${base}/api/workspaces`, headers: key }));
-  results.users = await measure(server.child, { url: `${base}/api/users?limit=100`, headers: key });
-  // A different page nearly every time: past the cache of rendered pages, each one read and rendered.
-  results.usersVaried = await measure(server.child, {
-    url: base,
-    requests: [{ method: 'GET', headers: key, setupRequest: (req) => ({ ...req, path: `/api/users?limit=100&offset=${100 * Math.floor(Math.random() * 101)}` }) }],
-  });
-  let n = 0;
-  results.createUser = await measure(server.child, {
-    connections: 10,
-    requests: [
-      {
-        method: 'POST',
-        path: '/api/users',
-        headers: { ...key, 'content-type': 'application/json' },
-        setupRequest: (req) => ({ ...req, body: JSON.stringify({ username: `made-${process.pid}-${workers}-${n++}`, first_name: 'Made', password: 'bench-password' }) }),
-      },
-    ],
-    url: base,
-  });
-  const login = { method: 'POST', path: '/api/security/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'username=argilla&password=1234' };
-  results.login = await measure(server.child, { connections: 10, url: base, requests: [login] });
-  // /api/me while 50 logins are being hashed at once.
-  const [meUnderLogins] = await Promise.all([
-    autocannon({ url: `${base}/api/me`, headers: key, connections: 10, duration }),
-    autocannon({ url: base, requests: [login], connections: 50, duration }),
-  ]);
-  results.meDuringLogins = { p99: meUnderLogins.latency.p99, p50: meUnderLogins.latency.p50, rps: meUnderLogins.requests.average };
-  const loaded = processTree(server.child.pid).map((pid) => memoryOf(pid).peak);
-  await stop(server.child);
-  return { label, workers, results, idle, loaded, bare };
+  // Stopped however the measurements end: a failed run must not leave a server behind.
+  try {
+    const base = server.value;
+    const pids = processTree(server.child.pid);
+    const idle = pids.map((pid) => memoryOf(pid).rss);
+    const token = await loginAsAdmin(base);
+    const results = {};
+    const key = { 'x-argilla-api-key': ADMIN_KEY };
+    // The JIT settles on the request path first (each measurement below still has its own warm-up).
+    await autocannon({ url: `${base}/api/me`, headers: key, connections: 50, duration: quick ? 0.7 : 2 });
+    // The two figures that 2 workers are compared on (against 1) are the better of two runs each
+    // (one with --quick, to stay under two minutes): on a shared 2-core machine a busy moment
+    // elsewhere must not decide the comparison.
+    results.meKey = await bestOf(quick ? 1 : 2, () => measure(server.child, { url: `${base}/api/me`, headers: key }));
+    results.meToken = await measure(server.child, { url: `${base}/api/me`, headers: { authorization: `Bearer ${token}` } });
+    results.workspaces = await bestOf(quick ? 1 : 2, () => measure(server.child, { url: `${base}/api/workspaces`, headers: key }));
+    results.users = await measure(server.child, { url: `${base}/api/users?limit=100`, headers: key });
+    // A different page nearly every time: past the cache of rendered pages, each one read and rendered.
+    results.usersVaried = await measure(server.child, {
+      url: base,
+      requests: [{ method: 'GET', headers: key, setupRequest: (req) => ({ ...req, path: `/api/users?limit=100&offset=${100 * Math.floor(Math.random() * 101)}` }) }],
+    });
+    let n = 0;
+    results.createUser = await measure(server.child, {
+      connections: 10,
+      requests: [
+        {
+          method: 'POST',
+          path: '/api/users',
+          headers: { ...key, 'content-type': 'application/json' },
+          setupRequest: (req) => ({ ...req, body: JSON.stringify({ username: `made-${process.pid}-${workers}-${n++}`, first_name: 'Made', password: 'bench-password' }) }),
+        },
+      ],
+      url: base,
+    });
+    const login = { method: 'POST', path: '/api/security/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'username=argilla&password=1234' };
+    results.login = await measure(server.child, { connections: 10, url: base, requests: [login] });
+    // /api/me while 50 logins are being hashed at once.
+    const [meUnderLogins] = await Promise.all([
+      autocannon({ url: `${base}/api/me`, headers: key, connections: 10, duration }),
+      autocannon({ url: base, requests: [login], connections: 50, duration }),
+    ]);
+    results.meDuringLogins = { p99: meUnderLogins.latency.p99, p50: meUnderLogins.latency.p50, rps: meUnderLogins.requests.average };
+    const loaded = processTree(server.child.pid).map((pid) => memoryOf(pid).peak);
+    return { label, workers, results, idle, loaded, bare };
+  } finally {
+    await stop(server.child);
+  }
 }
 
 // ---------------------------------------------------------------- the run
