@@ -4,15 +4,17 @@
 //     (the ceiling), on SQLite, on PostgreSQL with 1 worker and with 2 workers;
 //   - requests per CPU-second of the server's processes (from /proc), the figure that does not
 //     depend on the load generator competing for the same 2 cores;
-//   - 2 workers against 1 worker on PostgreSQL (scaling);
+//   - 2 workers against 1 worker on PostgreSQL (scaling), both servers measured in turns;
 //   - GET /api/me p99 while 50 logins are being hashed, against its p99 alone;
 //   - the YAML import of 10,000 users, and 100,000 records logged and loaded through the client.
 //   npm run bench -- --quick     shorter runs (well under 2 minutes)
+// Fixed GETs are sent by wrk when it is installed, by autocannon otherwise (bench-load.mjs).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { generator, runLoad } from './bench-load.mjs';
 import { startCluster } from './pg.mjs';
 import { cpuSeconds, memoryOf, processTree, root, SERVER_NODE_FLAGS, serverBin as bin, startProcess as start, stopProcess as stop } from './bench-process.mjs';
 
@@ -23,30 +25,21 @@ const USERS = 100_000;
 
 // ---------------------------------------------------------------- measuring
 
-/** autocannon with a warm-up, and the server's CPU time over the measured part. */
+/** A warm-up, then one load run (`runLoad`) and the server's CPU time over the measured part. */
 async function measure(server, options) {
   await autocannon({ ...options, duration: quick ? 0.3 : 1 });
   const pids = processTree(server.pid);
   const before = cpuSeconds(pids);
-  const result = await autocannon({ connections: 50, ...options, duration });
+  const result = await runLoad({ ...options, duration });
   const cpu = cpuSeconds(pids) - before;
-  return {
-    rps: result.requests.average,
-    perCpu: result.requests.total / Math.max(cpu, 0.01),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.non2xx + result.errors + result.timeouts,
-  };
+  return { rps: result.rps, perCpu: result.total / Math.max(cpu, 0.01), p50: result.p50, p99: result.p99, errors: result.errors };
 }
 
-/** The run with the most requests per CPU-second among `n` (noise only ever slows a run down). */
-async function bestOf(n, run) {
-  let best;
-  for (let i = 0; i < n; i++) {
-    const result = await run();
-    if (!best || result.perCpu > best.perCpu) best = result;
-  }
-  return best;
+/** The median of each figure over several runs of one measurement (errors are added up). */
+function medianOf(runs) {
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
+  const of = (name) => median(runs.map((run) => run[name]));
+  return { rps: of('rps'), perCpu: of('perCpu'), p50: of('p50'), p99: of('p99'), errors: runs.reduce((sum, run) => sum + run.errors, 0), runs: runs.length };
 }
 
 /** A login token for the default admin; a throttled login (logins of an earlier run still settling) is retried. */
@@ -82,27 +75,32 @@ async function request(base, method, path, { key, form, json } = {}) {
 
 // ---------------------------------------------------------------- data
 
-/** 100,000 users written straight into the database (the server's own modules, one hashed password). */
+/**
+ * 100,000 users written straight into the database by one INSERT ... SELECT over a generated series
+ * (the server's own modules for the schema and the one hashed password they share).
+ */
 async function seedUsers(target) {
+  const { sql } = await import('kysely');
   const { openDatabase } = await import(join(root, 'packages/server/dist/db/connect.js'));
   const { migrateToLatest } = await import(join(root, 'packages/server/dist/db/migrate.js'));
   const { hashPassword } = await import(join(root, 'packages/server/dist/lib/passwords.js'));
   const { nowIso } = await import(join(root, 'packages/server/dist/lib/time.js'));
   const { createDefaultUser } = await import(join(root, 'packages/server/dist/domain/defaultUser.js'));
-  const { randomUUID } = await import('node:crypto');
   const database = await openDatabase(target);
   try {
     await migrateToLatest(database.db);
     // The default admin first (the server creates it only on an empty database).
     await createDefaultUser(database);
     const hash = await hashPassword('bench-password');
-    for (let i = 0; i < USERS; i += 500) {
-      const rows = [];
-      for (let j = i; j < Math.min(i + 500, USERS); j++) {
-        const at = nowIso();
-        rows.push({ id: randomUUID(), username: `seed-${j}`, first_name: `Seed ${j}`, last_name: null, email: `seed-${j}@example.com`, role: 'annotator', disabled: 0, password_hash: hash, inserted_at: at, updated_at: at });
-      }
-      await database.db.insertInto('users').values(rows).execute();
+    const at = nowIso();
+    const columns = sql`insert into users (id, username, first_name, last_name, email, role, disabled, password_hash, inserted_at, updated_at)`;
+    const values = (n, id) => sql`select ${id}, 'seed-' || ${n}, 'Seed ' || ${n}, null, 'seed-' || ${n} || '@example.com', 'annotator', 0, ${hash}, ${at}, ${at}`;
+    if (target.kind === 'postgres') {
+      await sql`${columns} ${values(sql`n`, sql`gen_random_uuid()::text`)} from generate_series(0, ${sql.lit(USERS - 1)}) as n`.execute(database.db);
+    } else {
+      // A version-4 UUID from random bytes (SQLite has no UUID function).
+      const uuid = sql`lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + abs(random()) % 4, 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))`;
+      await sql`with recursive series(n) as (select 0 union all select n + 1 from series where n < ${sql.lit(USERS - 1)}) ${columns} ${values(sql`n`, uuid)} from series`.execute(database.db);
     }
   } finally {
     await database.close();
@@ -131,7 +129,10 @@ function importSeconds(env, file) {
 
 // ---------------------------------------------------------------- one configuration
 
-async function runConfiguration(label, env, workers, bare) {
+const key = { 'x-argilla-api-key': ADMIN_KEY };
+
+/** A server as `npm start` runs it, its idle memory read once it listens and before any load. */
+async function startServer(env, workers) {
   const server = await start(
     process.execPath,
     [...SERVER_NODE_FLAGS, bin, 'server', 'start', '--host', '127.0.0.1', '--port', '0', '--workers', String(workers)],
@@ -139,54 +140,76 @@ async function runConfiguration(label, env, workers, bare) {
     // A cluster's primary announces the address once all its workers listen.
     (out) => (workers > 1 ? /listening on (http:\/\/\S+) \(\d+ workers\)/ : /listening on (http:\/\/\S+)/).exec(out)?.[1],
   );
-  // Stopped however the measurements end: a failed run must not leave a server behind.
-  try {
-    const base = server.value;
-    const pids = processTree(server.child.pid);
-    const idle = pids.map((pid) => memoryOf(pid).rss);
-    const token = await loginAsAdmin(base);
-    const results = {};
-    const key = { 'x-argilla-api-key': ADMIN_KEY };
-    // The JIT settles on the request path first (each measurement below still has its own warm-up).
-    await autocannon({ url: `${base}/api/me`, headers: key, connections: 50, duration: quick ? 0.7 : 2 });
-    // The two figures that 2 workers are compared on (against 1) are the better of two runs each
-    // (one with --quick, to stay under two minutes): on a shared 2-core machine a busy moment
-    // elsewhere must not decide the comparison.
-    results.meKey = await bestOf(quick ? 1 : 2, () => measure(server.child, { url: `${base}/api/me`, headers: key }));
-    results.meToken = await measure(server.child, { url: `${base}/api/me`, headers: { authorization: `Bearer ${token}` } });
-    results.workspaces = await bestOf(quick ? 1 : 2, () => measure(server.child, { url: `${base}/api/workspaces`, headers: key }));
-    results.users = await measure(server.child, { url: `${base}/api/users?limit=100`, headers: key });
-    // A different page nearly every time: past the cache of rendered pages, each one read and rendered.
-    results.usersVaried = await measure(server.child, {
-      url: base,
-      requests: [{ method: 'GET', headers: key, setupRequest: (req) => ({ ...req, path: `/api/users?limit=100&offset=${100 * Math.floor(Math.random() * 101)}` }) }],
-    });
-    let n = 0;
-    results.createUser = await measure(server.child, {
-      connections: 10,
-      requests: [
-        {
-          method: 'POST',
-          path: '/api/users',
-          headers: { ...key, 'content-type': 'application/json' },
-          setupRequest: (req) => ({ ...req, body: JSON.stringify({ username: `made-${process.pid}-${workers}-${n++}`, first_name: 'Made', password: 'bench-password' }) }),
-        },
-      ],
-      url: base,
-    });
-    const login = { method: 'POST', path: '/api/security/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'username=argilla&password=1234' };
-    results.login = await measure(server.child, { connections: 10, url: base, requests: [login] });
-    // /api/me while 50 logins are being hashed at once.
-    const [meUnderLogins] = await Promise.all([
-      autocannon({ url: `${base}/api/me`, headers: key, connections: 10, duration }),
-      autocannon({ url: base, requests: [login], connections: 50, duration }),
-    ]);
-    results.meDuringLogins = { p99: meUnderLogins.latency.p99, p50: meUnderLogins.latency.p50, rps: meUnderLogins.requests.average };
-    const loaded = processTree(server.child.pid).map((pid) => memoryOf(pid).peak);
-    return { label, workers, results, idle, loaded, bare };
-  } finally {
-    await stop(server.child);
+  const idle = processTree(server.child.pid).map((pid) => memoryOf(pid).rss);
+  return { child: server.child, base: server.value, workers, idle, warm: false };
+}
+
+/** The JIT settles on the request path first (each measurement still has its own warm-up). */
+async function warmUp(server) {
+  if (server.warm) return;
+  await autocannon({ url: `${server.base}/api/me`, headers: key, connections: 50, duration: quick ? 0.7 : 2 });
+  server.warm = true;
+}
+
+// The two request-path figures that 2 workers are compared on (against 1).
+const SCALING = { meKey: '/api/me', workspaces: '/api/workspaces' };
+
+/**
+ * 2 workers against 1 on PostgreSQL: both servers run side by side and are measured in turns
+ * (1, 2, then 2, 1, ...), 3 rounds (1 with --quick); each figure is the median of its rounds. On a
+ * shared 2-core machine whose speed drifts from minute to minute, measuring one configuration's
+ * runs all together, a minute apart from the other's, compared the moments more than the servers.
+ */
+async function compareWorkers(one, two) {
+  await warmUp(one);
+  await warmUp(two);
+  const runs = new Map([one, two].map((server) => [server, Object.fromEntries(Object.keys(SCALING).map((id) => [id, []]))]));
+  const rounds = quick ? 1 : 3;
+  for (let round = 0; round < rounds; round++) {
+    for (const server of round % 2 ? [two, one] : [one, two]) {
+      for (const [id, path] of Object.entries(SCALING)) runs.get(server)[id].push(await measure(server.child, { url: `${server.base}${path}`, headers: key }));
+    }
   }
+  return [one, two].map((server) => Object.fromEntries(Object.entries(runs.get(server)).map(([id, list]) => [id, medianOf(list)])));
+}
+
+/** Every measurement of one configuration; `known` holds figures already measured (compareWorkers). */
+async function measureConfiguration(label, server, known = {}) {
+  const { base, workers } = server;
+  const token = await loginAsAdmin(base);
+  const results = { ...known };
+  await warmUp(server);
+  for (const [id, path] of Object.entries(SCALING)) results[id] ??= await measure(server.child, { url: `${base}${path}`, headers: key });
+  results.meToken = await measure(server.child, { url: `${base}/api/me`, headers: { authorization: `Bearer ${token}` } });
+  results.users = await measure(server.child, { url: `${base}/api/users?limit=100`, headers: key });
+  // A different page nearly every time: past the cache of rendered pages, each one read and rendered.
+  results.usersVaried = await measure(server.child, {
+    url: base,
+    requests: [{ method: 'GET', headers: key, setupRequest: (req) => ({ ...req, path: `/api/users?limit=100&offset=${100 * Math.floor(Math.random() * 101)}` }) }],
+  });
+  let n = 0;
+  results.createUser = await measure(server.child, {
+    connections: 10,
+    requests: [
+      {
+        method: 'POST',
+        path: '/api/users',
+        headers: { ...key, 'content-type': 'application/json' },
+        setupRequest: (req) => ({ ...req, body: JSON.stringify({ username: `made-${process.pid}-${workers}-${n++}`, first_name: 'Made', password: 'bench-password' }) }),
+      },
+    ],
+    url: base,
+  });
+  const login = { method: 'POST', path: '/api/security/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'username=argilla&password=1234' };
+  results.login = await measure(server.child, { connections: 10, url: base, requests: [login] });
+  // /api/me while 50 logins are being hashed at once.
+  const [meUnderLogins] = await Promise.all([
+    autocannon({ url: `${base}/api/me`, headers: key, connections: 10, duration }),
+    autocannon({ url: base, requests: [login], connections: 50, duration }),
+  ]);
+  results.meDuringLogins = { p99: meUnderLogins.latency.p99, p50: meUnderLogins.latency.p50, rps: meUnderLogins.requests.average };
+  const loaded = processTree(server.child.pid).map((pid) => memoryOf(pid).peak);
+  return { label, workers, results, idle: server.idle, loaded };
 }
 
 // ---------------------------------------------------------------- the run
@@ -196,6 +219,11 @@ const started = performance.now();
 let cluster;
 try {
   console.log(`Benchmark suite: ${quick ? 'quick' : 'full'} (${duration} s per measurement), 50 connections unless noted, node ${process.version}, ${readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm).length} cores`);
+  console.log(
+    generator === 'wrk'
+      ? 'Load generator: wrk (one thread) for fixed GETs, autocannon for the rest.'
+      : 'Load generator: autocannon (wrk is not installed: `apt-get install wrk` leaves the server more of the CPU for the fixed GETs).',
+  );
 
   // The ceiling: a bare node:http server answering a body the size of GET /api/me's.
   // Measured at the start and again at the end; the better run is the ceiling (a machine that
@@ -211,7 +239,12 @@ try {
   const configurations = [];
   const sqliteHome = join(work, 'sqlite');
   await seedUsers({ kind: 'sqlite', path: join(sqliteHome, 'argilla.db') });
-  configurations.push(await runConfiguration('SQLite', { ARGILLA_HOME_PATH: sqliteHome }, 1, bareResult));
+  const sqlite = await startServer({ ARGILLA_HOME_PATH: sqliteHome }, 1);
+  try {
+    configurations.push(await measureConfiguration('SQLite', sqlite));
+  } finally {
+    await stop(sqlite.child);
+  }
 
   let pgImport = null;
   try {
@@ -224,8 +257,16 @@ try {
     execFileSync('psql', [cluster.url, '-qc', 'create database bench']);
     await seedUsers({ kind: 'postgres', url });
     const env = { ARGILLA_HOME_PATH: work, ARGILLA_DATABASE_URL: url };
-    configurations.push(await runConfiguration('PostgreSQL, 1 worker', env, 1, bareResult));
-    configurations.push(await runConfiguration('PostgreSQL, 2 workers', env, 2, bareResult));
+    // Both PostgreSQL configurations run side by side for the 2-against-1 comparison.
+    const servers = [];
+    try {
+      servers.push(await startServer(env, 1), await startServer(env, 2));
+      const [one, two] = await compareWorkers(...servers);
+      configurations.push(await measureConfiguration('PostgreSQL, 1 worker', servers[0], one));
+      configurations.push(await measureConfiguration('PostgreSQL, 2 workers', servers[1], two));
+    } finally {
+      for (const server of servers) await stop(server.child);
+    }
     execFileSync('psql', [cluster.url, '-qc', 'create database import']);
     pgImport = importSeconds({ ARGILLA_HOME_PATH: work, ARGILLA_DATABASE_URL: cluster.url.replace(/\/postgres$/, '/import') }, usersFile(work));
   }
@@ -272,7 +313,7 @@ try {
   if (one && two) {
     for (const id of ['meKey', 'workspaces']) {
       console.log(
-        `| PostgreSQL ${names[id]}: 2 workers vs 1 | ${pct(two.results[id].rps, one.results[id].rps)} of throughput, ${pct(two.results[id].perCpu, one.results[id].perCpu)} of req per CPU-s | 1 worker: ${f(one.results[id].rps)} req/s, ${f(one.results[id].perCpu)} req/CPU-s |`,
+        `| PostgreSQL ${names[id]}: 2 workers vs 1 (median of ${two.results[id].runs} runs each, in turns) | ${pct(two.results[id].rps, one.results[id].rps)} of throughput, ${pct(two.results[id].perCpu, one.results[id].perCpu)} of req per CPU-s | 1 worker: ${f(one.results[id].rps)} req/s, ${f(one.results[id].perCpu)} req/CPU-s |`,
       );
     }
   }
