@@ -183,6 +183,38 @@ for (const backend of backends()) {
       assert.equal(state.keys[0]!.digest, digestSecret(generated));
     });
 
+    it('writes every field exactly as given, for more users than one batch of rows holds', async () => {
+      const db = await migrated(backend);
+      // Characters that array and JSON literals give a meaning to, and the word NULL.
+      const awkward = ['Quote " and \\ backslash', '{braces}, "commas"', 'NULL', "It's ünïcode ✓ 🙂", ' spaced '];
+      const lines: string[] = [];
+      for (let i = 0; i < 1250; i++) {
+        lines.push(`- username: bulk-${i}`, `  full_name: ${JSON.stringify(`${awkward[i % awkward.length]} ${i}`)}`, `  hashed_password: '${HASH_1234}'`, `  api_key: bulk-key-${i}-xyz`);
+        if (i % 3 === 0) lines.push(`  email: "bulk-${i}@example.com"`);
+        if (i % 7 === 0) lines.push('  disabled: true');
+        lines.push(i % 100 === 0 ? '  role: admin' : `  workspaces: [team-${i % 4}]`);
+      }
+      const result = await runCli(['users', 'migrate', '--file', fileWith(`${lines.join('\n')}\n`)], db.env);
+      assert.equal(result.code, 0, result.stderr);
+      const state = await inspect(db.target);
+      assert.equal(state.users.length, 1250);
+      assert.equal(state.keys.length, 1250);
+      const byName = new Map(state.users.map((u) => [u.username, u]));
+      for (let i = 0; i < 1250; i++) {
+        const user = byName.get(`bulk-${i}`)!;
+        // full_name is trimmed on import, as when it is typed.
+        assert.equal(user.first_name, `${awkward[i % awkward.length]} ${i}`.trim(), `bulk-${i}`);
+        assert.equal(user.email, i % 3 === 0 ? `bulk-${i}@example.com` : null);
+        assert.equal(user.disabled, i % 7 === 0 ? 1 : 0);
+        assert.equal(user.role, i % 100 === 0 ? 'admin' : 'annotator');
+        assert.equal(user.last_name, null);
+        assert.deepEqual(state.workspacesOf(`bulk-${i}`).sort(), i % 100 === 0 ? [`bulk-${i}`] : [`bulk-${i}`, `team-${i % 4}`]);
+      }
+      const owners = new Map(state.keys.map((k) => [k.digest, k.user_id]));
+      assert.equal(owners.get(digestSecret('bulk-key-777-xyz')), byName.get('bulk-777')!.id);
+      assert.ok(state.keys.every((k) => k.last_used_at === null && k.expires_at === null && k.revoked_at === null));
+    });
+
     const entry = (extra: string) => `- username: ok-user\n  full_name: Ok\n  hashed_password: ${HASH_1234}\n  api_key: first-key-123\n${extra}`;
     const bad: Array<[string, string, RegExp]> = [
       ['invalid YAML', '- username: [unclosed\n', /not valid YAML/],
