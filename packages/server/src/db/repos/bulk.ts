@@ -53,7 +53,7 @@ export async function existingMemberships(db: Db, userIds: string[]): Promise<Se
  * parse and plan of thousands of placeholders each time, and 4 round trips per 1000 rows. On
  * SQLite, in process, chunks of `chunk` rows (its limit on parameters is 32,766).
  */
-async function insertRows<T extends object>(db: Db, table: keyof Tables, rows: T[], chunk: number, integers: Array<keyof T> = []): Promise<void> {
+export async function insertRows<T extends object>(db: Db, table: keyof Tables, rows: T[], chunk: number, integers: Array<keyof T> = []): Promise<void> {
   if (rows.length === 0) return;
   if (isPostgres(db)) {
     const columns = Object.keys(rows[0]!) as Array<keyof T & string>;

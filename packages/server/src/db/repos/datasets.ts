@@ -1,6 +1,7 @@
 // Datasets, their records and annotations.
 import { sql } from 'kysely';
 import type { AnnotationsTable, DatasetsTable, Db, RecordsTable } from '../schema.js';
+import { insertRows } from './bulk.js';
 import { containsText } from './dialect.js';
 
 export function insertDataset(db: Db, row: DatasetsTable): Promise<unknown> {
@@ -58,7 +59,7 @@ export async function existingRecordIds(db: Db, datasetId: string, ids: string[]
 }
 
 export async function insertRecords(db: Db, rows: RecordsTable[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 250) await db.insertInto('records').values(rows.slice(i, i + 250)).execute();
+  await insertRows(db, 'records', rows, 250);
 }
 
 export async function updateRecord(db: Db, datasetId: string, id: string, changes: Pick<RecordsTable, 'fields' | 'metadata' | 'updated_at'>): Promise<void> {
