@@ -2,45 +2,18 @@
 // stop gracefully.
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/connect.js';
-import { migrateToLatest } from './db/migrate.js';
-import { createDefaultUserIfEmpty, defaultCredentialsInUse } from './domain/defaultUser.js';
 import { buildApp, type App } from './http/app.js';
 import { registerWebUi } from './http/web.js';
+import { prepareDatabase } from './prepare.js';
 import { VERSION } from './version.js';
-import { stopIdleHashingThreads } from './lib/passwords.js';
+
+export { prepareDatabase, StartupError } from './prepare.js';
 
 export interface RunningServer {
   app: App;
   database: Database;
   url: string;
   stop(): Promise<void>;
-}
-
-export class StartupError extends Error {}
-
-/**
- * Start-up tasks, done once per start however many processes serve: migrate, create the default
- * admin on an empty database, warn (or, in production, refuse) while default credentials work.
- */
-export async function prepareDatabase(config: Config, database: Database, log: (message: string) => void): Promise<void> {
-  const applied = await migrateToLatest(database.db);
-  for (const step of applied) log(`Running upgrade ${step.from ?? '<base>'} -> ${step.to}, ${step.description}`);
-  if (config.defaultUser.enabled) {
-    const outcome = await createDefaultUserIfEmpty(database, { password: config.defaultUser.password, apiKey: config.defaultUser.apiKey });
-    if (outcome.created) log("Created the default admin 'argilla' (workspace 'argilla') on this empty database.");
-  }
-  const inUse = await defaultCredentialsInUse(database);
-  // That check hashed a password: free the hashing thread now rather than keep it while idle.
-  await stopIdleHashingThreads();
-  if (inUse.password || inUse.apiKey) {
-    const which = [inUse.password && "password '1234'", inUse.apiKey && "API key 'argilla.apikey'"].filter(Boolean).join(' and ');
-    const how =
-      "change the password with 'argilla users update argilla --password ...' and replace the key with 'argilla users api-keys create argilla', then 'argilla users api-keys revoke argilla <id>'";
-    if (config.env === 'production') {
-      throw new StartupError(`Refusing to start in production: the default ${which} of user 'argilla' still work; ${how}.`);
-    }
-    log(`WARNING: the default ${which} of user 'argilla' still work. Anyone can log in as admin: ${how}.`);
-  }
 }
 
 export interface StartOptions {

@@ -21,6 +21,7 @@ import {
 } from '../tasks/workspaces.js';
 import { ask, askNewPassword, canPrompt, PromptAborted } from './prompt.js';
 import { registerServerCommands } from './server.js';
+import { VERSION } from '../version.js';
 
 // The users-file tasks bring a YAML parser that no other command needs (the server included).
 const usersFileTasks = () => import('../tasks/usersFile.js');
@@ -121,6 +122,7 @@ async function required(value: string | undefined, option: string, question: str
 function buildProgram(): Command {
   const program = new Command('argilla')
     .description('Manage users, workspaces and the database of the annotation server.')
+    .version(VERSION, '-V, --version', 'print the version and exit')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
     .configureOutput({

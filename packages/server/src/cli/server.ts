@@ -7,7 +7,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Config } from '../config.js';
 import { openDatabase } from '../db/connect.js';
-import { prepareDatabase, startServer, StartupError } from '../main.js';
+import { prepareDatabase, StartupError } from '../prepare.js';
 import { TaskError } from '../tasks/io.js';
 import { VERSION } from '../version.js';
 import { releaseStartupMemory } from '../lib/memory.js';
@@ -61,6 +61,9 @@ async function serve(settings: Config, prepare: boolean): Promise<void> {
   const signal = stopSignal();
   let running;
   try {
+    // The HTTP server's modules load here, not with the command line: other commands (and a
+    // cluster's primary) start faster and smaller without them.
+    const { startServer } = await import('../main.js');
     running = await startServer(settings, { prepare });
   } catch (error) {
     throw startupFailure(error, settings);

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { backends } from '../helpers/databases.js';
+import { VERSION } from '../../src/version.js';
 import { assertExit, assertUsageError, cli, createUser, migratedTarget, snapshot, type Snapshot, type Target } from './support.js';
 
 const CREATE = ['users', 'create', '--first-name', 'Hulio', '--username', 'hurra', '--password', 'abcde123'];
@@ -79,6 +80,12 @@ for (const backend of backends()) {
         assertUsageError(result, new RegExp(cases[i]![1]));
         assert.doesNotMatch(result.stdout, /User successfully created/);
       });
+    });
+
+    it('--version prints the version alone and exits 0', async () => {
+      const result = await cli(target, '--version');
+      assertExit(result, 0);
+      assert.equal(result.stdout.trim(), VERSION);
     });
 
     it('--help on every command exits 0 and shows its usage', async () => {
