@@ -1,4 +1,5 @@
 // The environment, read and validated once. Nothing else in the server reads process.env.
+import { isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -21,6 +22,11 @@ export interface Config {
   dbPoolSize: number;
   /** server processes for `server start` (Node cluster) */
   workers: number;
+  /**
+   * Proxies in front of the server whose X-Forwarded-For is believed: addresses or CIDR ranges
+   * (with the names loopback, linklocal, uniquelocal), or a number of hops; null: none.
+   */
+  trustedProxies: string[] | number | null;
 }
 
 export class ConfigError extends Error {
@@ -48,6 +54,31 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'yes', 'on'].includes(value)) return true;
   if (['0', 'false', 'no', 'off'].includes(value)) return false;
   throw new ConfigError(name, 'must be true or false');
+}
+
+const NAMED_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** ARGILLA_TRUSTED_PROXIES: a comma-separated list of addresses and CIDR ranges, or a number of hops. */
+function trustedProxies(env: Env): string[] | number | null {
+  const name = 'ARGILLA_TRUSTED_PROXIES';
+  const value = text(env, name);
+  if (value === undefined) return null;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops < 1 || hops > 10) throw new ConfigError(name, 'a number of proxies must be from 1 to 10');
+    return hops;
+  }
+  const entries = value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  for (const entry of entries) {
+    if (NAMED_RANGES.includes(entry)) continue;
+    const [address = '', prefix, extra] = entry.split('/');
+    const family = isIP(address);
+    const prefixOk = prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32));
+    if (family === 0 || extra !== undefined || !prefixOk) {
+      throw new ConfigError(name, `'${entry}' is not an address, a CIDR range (such as 10.0.0.0/8) or one of ${NAMED_RANGES.join(', ')}; or give the number of proxies`);
+    }
+  }
+  return entries;
 }
 
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {
@@ -105,5 +136,6 @@ export function loadConfig(env: Env = process.env): Config {
     env: environment,
     dbPoolSize: int(env, 'ARGILLA_DATABASE_POOL_SIZE', 10, 1, 1000),
     workers: int(env, 'ARGILLA_WORKERS', 1, 1, 256),
+    trustedProxies: trustedProxies(env),
   };
 }

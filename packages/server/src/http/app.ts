@@ -3,7 +3,7 @@
 // → present (allow-listed schema).
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyHttpOptions, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -27,7 +27,7 @@ export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerRespo
 
 export interface AppDeps {
   database: Database;
-  config: Pick<Config, 'tokenExpirationMinutes' | 'logLevel' | 'apiKeyRotationGraceSeconds'>;
+  config: Pick<Config, 'tokenExpirationMinutes' | 'logLevel' | 'apiKeyRotationGraceSeconds'> & Partial<Pick<Config, 'trustedProxies'>>;
   version: string;
   /** where the request log goes (default: stdout) */
   logStream?: NodeJS.WritableStream;
@@ -82,12 +82,19 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     // Asynchronous writes: a line per request must not cost a blocking write() each.
     deps.logStream ?? pino.destination({ dest: 1, sync: false }),
   );
+  const proxies = deps.config.trustedProxies ?? null;
+  // A number of proxies: the hops nearest the server are trusted, whatever their addresses.
+  const trustProxy: FastifyHttpOptions<RawServerDefault>['trustProxy'] =
+    typeof proxies === 'number' ? (_address: string, hop: number) => hop < proxies : proxies ?? false;
   const app = Fastify({
     bodyLimit: BODY_LIMIT,
     // One line per request, written by the onResponse hook below, instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     requestIdHeader: false,
+    // request.ip: the connection's address, or behind trusted proxies the client they name in
+    // X-Forwarded-For (the throttling of logins and the audit log count by it).
+    trustProxy,
     // Undecodable URLs and over-long path parameters answer problems too, like every other error.
     frameworkErrors: (error, request, reply) => {
       const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
@@ -197,6 +204,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
           status: reply.statusCode,
           ms: Math.round(reply.elapsedTime * 10) / 10,
           user: request.auth?.user.username,
+          ip: request.ip,
         },
         'request',
       );

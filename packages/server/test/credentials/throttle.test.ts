@@ -236,6 +236,36 @@ for (const backend of backends()) {
     });
   });
 
+  describe(`login throttling behind a trusted proxy (${backend.name})`, () => {
+    // The test's requests come from 127.0.0.1, standing for a load balancer trusted by address.
+    let server: TestServer;
+    before(async () => {
+      server = await startServer(backend, { trustedProxies: ['127.0.0.1'] });
+    });
+    after(() => server.close());
+
+    it('counts failures per client named in X-Forwarded-For: one client locked out does not lock out the others', async () => {
+      const target = await makeUser(server);
+      const from = (address: string) => ({ 'x-forwarded-for': address });
+      for (let u = 0; u < 10; u++) await failTimes(server, `proxied-${u}`, 5, () => from('203.0.113.9'));
+      const recorded = await server.database.db.selectFrom('login_failures').select('ip').distinct().execute();
+      assert.deepEqual(recorded, [{ ip: '203.0.113.9' }]);
+      assertThrottled(await login(server, target.username, target.password, from('203.0.113.9')), 55, 60);
+      // The same locked client cannot dodge by naming another address before the proxy's entry.
+      assertThrottled(await login(server, target.username, target.password, from('192.0.2.1, 203.0.113.9')), 55, 60);
+      assert.equal((await login(server, target.username, target.password, from('192.0.2.77'))).status, 200);
+    });
+
+    it('records the client address in the audit log and the request log', async () => {
+      const target = await makeUser(server);
+      assert.equal((await login(server, target.username, target.password, { 'x-forwarded-for': '198.51.100.23' })).status, 200);
+      const events = await server.database.db.selectFrom('audit_events').select(['ip']).where('type', '=', 'auth.login.succeeded').where('target_id', '=', target.id).execute();
+      assert.deepEqual(events, [{ ip: '198.51.100.23' }]);
+      const line = server.logLines.map((text) => JSON.parse(text)).find((entry) => entry.url === '/api/security/token' && entry.ip === '198.51.100.23');
+      assert.ok(line, 'the request log names the client');
+    });
+  });
+
   describe(`login throttling across two server processes sharing the database (${backend.name})`, () => {
     let servers: TestServer[];
     before(async () => {

@@ -23,6 +23,7 @@ export interface TestServer {
 export interface ServerOptions {
   tokenExpirationMinutes?: number;
   apiKeyRotationGraceSeconds?: number;
+  trustedProxies?: string[] | number;
 }
 
 type OpenDatabase = Database & { url: string; home: string; target: DatabaseTarget };
@@ -42,6 +43,7 @@ export async function serveDatabase(database: OpenDatabase, options: ServerOptio
       tokenExpirationMinutes: options.tokenExpirationMinutes ?? 60,
       apiKeyRotationGraceSeconds: options.apiKeyRotationGraceSeconds ?? 3600,
       logLevel: 'info',
+      trustedProxies: options.trustedProxies ?? null,
     },
     version: 'test',
     logStream,
