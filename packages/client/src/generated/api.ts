@@ -485,6 +485,7 @@ export interface Operations {
       q?: string;
       /** page size (default and most 1000) */
       limit?: number;
+      /** rows to skip (at most 2147483647) */
       offset?: number;
     };
     body: never;
@@ -639,6 +640,7 @@ export interface Operations {
     query: {
       /** page size (default and most 1000) */
       limit?: number;
+      /** rows to skip (at most 2147483647) */
       offset?: number;
     };
     body: never;

@@ -73,9 +73,13 @@ export function problems(...statuses: number[]): Record<number, unknown> {
   return Object.fromEntries([401, 422, ...statuses].map((status) => [status, ProblemResponse]));
 }
 
+/** The largest offset a list accepts: more than any list here will hold. */
+export const MAX_OFFSET = 2_147_483_647;
+
 export const Paging = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'page size (default and most 1000)' })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  // Bounded: PostgreSQL refuses an OFFSET past its 64-bit range, and 1e309 arrives as Infinity.
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_OFFSET, default: 0, description: `rows to skip (at most ${MAX_OFFSET})` })),
 };
 
 export const IdParams = Type.Object({ id: Uuid });

@@ -409,10 +409,19 @@ for (const backend of backends()) {
     });
 
     it('GET /api/users rejects bad paging and filter values with 422', async () => {
-      for (const query of ['limit=1001', 'limit=0', 'limit=-1', 'limit=abc', 'offset=-1', 'offset=x', 'role=boss', 'limit=1.5']) {
-        const reply = await call(server, 'GET', `/api/users?${query}`, { key: server.adminKey });
-        assertProblem(reply, 422);
+      const bad = ['limit=1001', 'limit=0', 'limit=-1', 'limit=abc', 'offset=-1', 'offset=x', 'role=boss', 'limit=1.5', 'offset=1e309', 'offset=99999999999999999999', 'offset=2147483648'];
+      for (const query of bad) {
+        for (const path of ['/api/users', '/api/workspaces']) {
+          const reply = await call(server, 'GET', `${path}?${query}`, { key: server.adminKey });
+          if (path === '/api/workspaces' && /^(role|q)=/.test(query)) continue;
+          assert.equal(reply.status, 422, `${path}?${query}`);
+          assertProblem(reply, 422);
+        }
       }
+      // The largest offset accepted is simply past the end.
+      const last = await call(server, 'GET', '/api/users?offset=2147483647', { key: server.adminKey });
+      assert.equal(last.status, 200);
+      assert.deepEqual(last.body, []);
     });
 
     it('GET /api/workspaces/{id}/users lists members by membership time', async () => {
