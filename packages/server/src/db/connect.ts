@@ -186,6 +186,12 @@ export function isUniqueViolation(error: unknown): boolean {
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
+/** True when PostgreSQL gave up on a transaction that may succeed if tried again (deadlock, serialization). */
+export function isTransientConflict(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return code === '40001' || code === '40P01';
+}
+
 /** True when a write referred to a row that no longer exists (a foreign key). */
 export function isForeignKeyViolation(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;

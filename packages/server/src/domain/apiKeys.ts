@@ -3,6 +3,7 @@
 import type { Database } from '../db/connect.js';
 import type { ApiKeyRow, Db } from '../db/schema.js';
 import { deleteSessionsOfUser, findKeyOfUser, insertApiKey, listKeysOfUser, updateKey } from '../db/repos/credentials.js';
+import { forUpdate } from '../db/repos/dialect.js';
 import { findUserById, updateUserRow } from '../db/repos/users.js';
 import { isUuid, newId } from '../lib/ids.js';
 import { hashPassword, verifyPassword } from '../lib/passwords.js';
@@ -34,11 +35,18 @@ function view(row: ApiKeyRow): ApiKeyView {
   };
 }
 
-/** A user manages its own keys; admins anyone's. Unknown users are 404 (after the role check). */
-async function requireKeyOwner(db: Db, actor: Actor, userId: string) {
+/**
+ * A user manages its own keys; admins anyone's. Unknown users are 404 (after the role check). With
+ * `lock` (in a transaction that adds a key), the user's row is locked on PostgreSQL: a delete of
+ * the user at the same moment waits for the key, then removes it with the user, instead of
+ * breaking the key's insert.
+ */
+async function requireKeyOwner(db: Db, actor: Actor, userId: string, lock = false) {
   const self = actor.kind === 'user' && actor.id === userId.toLowerCase();
   if (!self && !can(actor, 'users.manage')) throw fail.forbidden("manage another user's API keys");
-  const user = isUuid(userId) ? await findUserById(db, userId.toLowerCase()) : undefined;
+  const id = userId.toLowerCase();
+  const find = lock ? () => forUpdate(db, db.selectFrom('users').selectAll().where('id', '=', id)).executeTakeFirst() : () => findUserById(db, id);
+  const user = isUuid(userId) ? await find() : undefined;
   if (!user) throw fail.notFound('User', userId);
   return user;
 }
@@ -92,7 +100,7 @@ export interface CreatedKey {
 export async function createApiKey(database: Database, actor: Actor, userId: string, input: NewKey): Promise<CreatedKey> {
   const expiresAt = checkKeyInput(input);
   return database.db.transaction().execute(async (trx) => {
-    const user = await requireKeyOwner(trx, actor, userId);
+    const user = await requireKeyOwner(trx, actor, userId, true);
     const secret = generateApiKey();
     const row = newKeyRow(user.id, input.name.trim(), secret, expiresAt);
     await insertApiKey(trx, row);
@@ -140,7 +148,7 @@ export async function rotateApiKey(
   graceSeconds: number,
 ): Promise<CreatedKey> {
   return database.db.transaction().execute(async (trx) => {
-    const user = await requireKeyOwner(trx, actor, userId);
+    const user = await requireKeyOwner(trx, actor, userId, true);
     const old = await requireKey(trx, user.id, keyId);
     if (old.replaced_by) {
       throw fail.conflict('api_key_already_rotated', `API key '${old.name}' (${old.preview}) was already rotated: rotate its replacement instead.`, {

@@ -1,6 +1,7 @@
 // Every failure leaves as an RFC 9457 problem: type, title, status, detail, plus our stable `code`,
 // its `params`, the broken rules (`errors`, for 422) and the request id to quote in a bug report.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { isForeignKeyViolation, isTransientConflict, isUniqueViolation } from '../db/connect.js';
 import { DomainError, type ErrorKind } from '../domain/errors.js';
 import { UUID_PATTERN } from './schemas.js';
 
@@ -140,6 +141,14 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
   }
   if (isDatabaseDown(error)) {
     return problem(request, 503, 'database_unavailable', 'The database is not reachable right now; try again in a few seconds.');
+  }
+  // A write that lost a race the use case did not foresee: what it refers to was deleted, or what
+  // it creates was created, by another request at the same moment.
+  if (isForeignKeyViolation(error) || isUniqueViolation(error)) {
+    return problem(request, 409, 'concurrent_change', 'Another request changed the same data at the same moment: reload it and try again.');
+  }
+  if (isTransientConflict(error)) {
+    return problem(request, 503, 'database_busy', 'The database could not complete this request at this moment; try again.');
   }
   const status = fastifyError.statusCode;
   if (status && status >= 400 && status < 500) {

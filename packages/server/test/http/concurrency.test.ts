@@ -135,6 +135,24 @@ for (const backend of backends()) {
         assert.equal(delWorkspace.status, 200);
       }
     });
+    it('an API key created or rotated while its user is deleted answers 200 or 404, never 500; no key outlives the user', async () => {
+      for (let i = 0; i < 20; i++) {
+        const user = await makeUser(server);
+        const keys = await call(server, 'GET', `/api/users/${user.id}/api-keys`, { key: server.adminKey });
+        const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+        const [created, rotated, deleted] = await Promise.all([
+          call(server, 'POST', `/api/users/${user.id}/api-keys`, { key: server.adminKey, json: { name: `raced-${i}` } }),
+          call(server, 'POST', `/api/users/${user.id}/api-keys/${keys.body[0].id}/rotate`, { key: server.adminKey }),
+          pause(i % 3).then(() => call(server, 'DELETE', `/api/users/${user.id}`, { key: server.adminKey })),
+        ]);
+        for (const [name, reply] of [['create', created], ['rotate', rotated]] as const) {
+          assert.ok(reply.status === 200 || reply.status === 404, `${name} racing a delete answered ${reply.status}: ${JSON.stringify(reply.body)}`);
+        }
+        assert.equal(deleted.status, 200);
+        const left = await server.database.db.selectFrom('api_keys').select('id').where('user_id', '=', user.id).execute();
+        assert.deepEqual(left, [], 'no key of a deleted user remains');
+      }
+    });
   });
 
   describe(`HTTP concurrency: the last admin (${backend.name})`, () => {

@@ -2,6 +2,8 @@
 // kind (SPEC section 2): never a 500, never a write.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import type { FastifyRequest } from 'fastify';
+import { toProblem } from '../../src/http/problems.js';
 import { backends } from '../helpers/databases.js';
 import { call, makeUser, startTestServer, type Made, type Reply, type TestServer } from '../helpers/http.js';
 import {
@@ -18,6 +20,26 @@ import {
 } from './support.js';
 
 const GOOD = { first_name: 'Valid', password: 'a-good-password' };
+
+describe('database errors no use case foresaw, as problems', () => {
+  const request = { id: 'req-1' } as unknown as FastifyRequest;
+  const as = (code: string) => toProblem(Object.assign(new Error(`database error ${code}`), { code }), request);
+
+  it('a foreign key or unique rule broken by a request at the same moment is 409 concurrent_change, on both databases', () => {
+    for (const code of ['23503', '23505', 'SQLITE_CONSTRAINT_FOREIGNKEY', 'SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']) {
+      const body = as(code);
+      assert.equal(body.status, 409, code);
+      assert.equal(body.code, 'concurrent_change', code);
+      assert.match(body.detail, /try again/);
+      assert.equal(body.request_id, 'req-1');
+    }
+  });
+
+  it('a deadlock or serialization failure on PostgreSQL is 503 database_busy; anything else stays 500', () => {
+    for (const code of ['40001', '40P01']) assert.deepEqual([as(code).status, as(code).code], [503, 'database_busy'], code);
+    for (const code of ['42P01', 'SQLITE_ERROR', 'EWHATEVER']) assert.deepEqual([as(code).status, as(code).code], [500, 'internal_error'], code);
+  });
+});
 
 for (const backend of backends()) {
   describe(`HTTP problems and request ids (${backend.name})`, () => {
