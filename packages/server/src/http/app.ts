@@ -35,20 +35,29 @@ export interface AppDeps {
 
 export const BODY_LIMIT = 1024 * 1024;
 
-/** The JSON pointer of the first text (value or key) holding a NUL character, or null. */
-function findNul(value: unknown, pointer: string): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? pointer : null;
+// Text the databases cannot store as given: NUL (PostgreSQL refuses it) and lone UTF-16 surrogates
+// (JSON can escape them, "\ud800"; stored as UTF-8 they would become U+FFFD, so what was saved
+// would differ from what was sent and answered).
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function unstorableReason(text: string): string {
+  return text.includes('\u0000') ? 'must not contain NUL characters (\\u0000)' : 'must not contain a lone UTF-16 surrogate (\\ud800-\\udfff without its pair)';
+}
+
+/** The first text (value or key) of a body that cannot be stored as given: its JSON pointer and why; or null. */
+function findUnstorable(value: unknown, pointer: string): { pointer: string; reason: string } | null {
+  if (typeof value === 'string') return UNSTORABLE.test(value) ? { pointer, reason: unstorableReason(value) } : null;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = findNul(value[i], `${pointer}/${i}`);
+      const found = findUnstorable(value[i], `${pointer}/${i}`);
       if (found !== null) return found;
     }
     return null;
   }
   if (typeof value === 'object' && value !== null) {
     for (const [key, item] of Object.entries(value)) {
-      if (key.includes('\u0000')) return `${pointer}/${key.replace(/\u0000/g, '')}`;
-      const found = findNul(item, `${pointer}/${key}`);
+      if (UNSTORABLE.test(key)) return { pointer: `${pointer}/${key.replace(/[\u0000\uD800-\uDFFF]/g, '')}`, reason: unstorableReason(key) };
+      const found = findUnstorable(item, `${pointer}/${key}`);
       if (found !== null) return found;
     }
   }
@@ -187,12 +196,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     });
   });
 
-  // PostgreSQL text cannot hold NUL characters (and no name or label needs one): refuse them
-  // everywhere, on both databases, as invalid input.
+  // PostgreSQL text cannot hold NUL characters (and no name or label needs one), and lone
+  // surrogates would not be stored as sent: refuse them everywhere, on both databases, as invalid input.
   app.addHook('preValidation', (request, _reply, done) => {
-    const pointer = request.url.includes('%') && /%00/i.test(request.url) ? '/query' : request.body === undefined ? null : findNul(request.body, '');
-    if (pointer === null) return done();
-    done(fail.validation([{ field: pointer.slice(1) || 'body', message: 'must not contain NUL characters (\\u0000)' }]));
+    if (request.url.includes('%') && /%00/i.test(request.url)) return done(fail.validation([{ field: 'query', message: unstorableReason('\u0000') }]));
+    const found = request.body === undefined ? null : findUnstorable(request.body, '');
+    if (found === null) return done();
+    done(fail.validation([{ field: found.pointer.slice(1) || 'body', message: found.reason }]));
   });
 
   app.addHook('onResponse', (request, reply, done) => {

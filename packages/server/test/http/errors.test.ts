@@ -51,6 +51,26 @@ for (const backend of backends()) {
     });
     after(() => server.close());
 
+    it('a lone UTF-16 surrogate in a body (value or key) is 422 at its place; a surrogate pair (emoji) is stored as sent', async () => {
+      const me = annotator.id;
+      const cases: Array<[string, string, string]> = [
+        ['POST', '/api/me/api-keys', '{"name": "key \\ud800"}'],
+        ['POST', `/api/users/${me}/api-keys`, '{"name": "\\udfff\\ud800"}'],
+        ['PATCH', `/api/users/${me}`, '{"first_name": "a\\udc00b"}'],
+        ['POST', '/api/workspaces', '{"name": "w", "\\ud83d": 1}'],
+      ];
+      for (const [method, path, body] of cases) {
+        const reply = await call(server, method, path, { key: server.adminKey, body, headers: { 'content-type': 'application/json' } });
+        assertProblem(reply, 422);
+        assert.match(JSON.stringify(reply.body.errors), /lone UTF-16 surrogate/, `${method} ${path} ${body}`);
+      }
+      assertPointsAt(await call(server, 'PATCH', `/api/users/${me}`, { key: server.adminKey, body: '{"first_name": "a\\udc00b"}', headers: { 'content-type': 'application/json' } }), 'first_name');
+      const emoji = 'Ana 🙂 ✓';
+      const saved = await call(server, 'PATCH', `/api/users/${me}`, { key: server.adminKey, json: { first_name: emoji } });
+      assert.equal(saved.status, 200);
+      assert.equal((await server.database.db.selectFrom('users').select('first_name').where('id', '=', me).executeTakeFirstOrThrow()).first_name, emoji);
+    });
+
     it('every error status comes as application/problem+json with the RFC 9457 fields', async () => {
       const existing = await createWorkspace(server);
       const cases: Array<[Promise<Reply>, number]> = [
