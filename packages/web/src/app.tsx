@@ -3,6 +3,7 @@
 import type { Argilla } from '@argilla-ts/client';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { Notice } from './components.js';
+import { AuditPage } from './pages/AuditPage.js';
 import { HomePage } from './pages/HomePage.js';
 import { LoginPage } from './pages/LoginPage.js';
 import { ProfilePage } from './pages/ProfilePage.js';
@@ -31,6 +32,7 @@ const PAGES: Record<string, { title: string; adminOnly: boolean; render: (props:
   '/profile': { title: 'Profile', adminOnly: false, render: (props) => <ProfilePage {...props} /> },
   '/users': { title: 'Users', adminOnly: true, render: (props) => <UsersPage {...props} /> },
   '/workspaces': { title: 'Workspaces', adminOnly: true, render: (props) => <WorkspacesPage {...props} /> },
+  '/audit': { title: 'Audit log', adminOnly: true, render: (props) => <AuditPage {...props} /> },
 };
 
 export function App() {
@@ -140,6 +142,7 @@ export function App() {
             <NavLink path="/profile" current={route.path} label="Profile" />
             {isAdmin ? <NavLink path="/users" current={route.path} label="Users" /> : null}
             {isAdmin ? <NavLink path="/workspaces" current={route.path} label="Workspaces" /> : null}
+            {isAdmin ? <NavLink path="/audit" current={route.path} label="Audit log" /> : null}
           </ul>
         </nav>
         <div class="whoami">
