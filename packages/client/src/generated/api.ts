@@ -432,7 +432,7 @@ export interface Operations {
       /** the secret, shown in this response only */
       api_key: string;
     };
-    errors: 401 | 404 | 422;
+    errors: 401 | 404 | 409 | 422;
   };
   /** Change your password (the current one is required); ends all your login sessions */
   "PATCH /api/me/password": {
@@ -632,7 +632,7 @@ export interface Operations {
       /** the secret, shown in this response only */
       api_key: string;
     };
-    errors: 401 | 403 | 404 | 422;
+    errors: 401 | 403 | 404 | 409 | 422;
   };
   /** Workspaces in creation order: all for admins, its own for anyone else. The total is in X-Total-Count */
   "GET /api/workspaces": {

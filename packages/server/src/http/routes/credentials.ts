@@ -69,7 +69,8 @@ export function registerCredentialRoutes(app: App, { database, config }: AppDeps
           tags: ['credentials'],
           summary: `Rotate one of ${owner.whose} API keys: a new secret now, the old one stops after the grace period`,
           params: Type.Object({ ...owner.params, key_id: Uuid }),
-          response: { 200: CreatedApiKeySchema, ...problems(...statuses) },
+          // 409: the key was already rotated, or has expired.
+          response: { 200: CreatedApiKeySchema, ...problems(...statuses, 409) },
         },
       },
       async (request) => {
