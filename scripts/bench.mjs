@@ -29,11 +29,11 @@ const USERS = 100_000;
 // ---------------------------------------------------------------- measuring
 
 /** A warm-up, then one load run (`runLoad`) and the server's CPU time over the measured part. */
-async function measure(server, options) {
-  await autocannon({ ...options, duration: quick ? 0.3 : 1 });
+async function measure(server, options, { warm = true, seconds = duration } = {}) {
+  if (warm) await autocannon({ ...options, duration: quick ? 0.3 : 1 });
   const pids = processTree(server.pid);
   const before = cpuSeconds(pids);
-  const result = await runLoad({ ...options, duration });
+  const result = await runLoad({ ...options, duration: seconds });
   const cpu = cpuSeconds(pids) - before;
   return { rps: result.rps, perCpu: result.total / Math.max(cpu, 0.01), p50: result.p50, p99: result.p99, errors: result.errors };
 }
@@ -184,22 +184,33 @@ async function warmUp(server) {
 const SCALING = { meKey: '/api/me', workspaces: '/api/workspaces' };
 
 /**
- * 2 workers against 1 on PostgreSQL: both servers run side by side and are measured in turns
- * (1, 2, then 2, 1, ...), 3 rounds (1 with --quick); each figure is the median of its rounds. On a
- * shared 2-core machine whose speed drifts from minute to minute, measuring one configuration's
- * runs all together, a minute apart from the other's, compared the moments more than the servers.
+ * 2 workers against 1 on PostgreSQL: both servers run side by side and are measured in pairs of
+ * short runs, one right after the other (1 then 2, then 2 then 1, ...), 6 pairs of 4 s each (2 of
+ * 1 s with --quick). A pair's ratio compares the two under the same conditions; the median ratio
+ * (the lower of the middle two, for an even count) is the figure; the lowest and highest show
+ * the spread. This machine's speed drifts by a
+ * quarter within a minute (same code, same load), which swamped comparisons of runs taken apart.
  */
 async function compareWorkers(one, two) {
   await warmUp(one);
   await warmUp(two);
-  const runs = new Map([one, two].map((server) => [server, Object.fromEntries(Object.keys(SCALING).map((id) => [id, []]))]));
-  const rounds = quick ? 1 : 3;
-  for (let round = 0; round < rounds; round++) {
-    for (const server of round % 2 ? [two, one] : [one, two]) {
-      for (const [id, path] of Object.entries(SCALING)) runs.get(server)[id].push(await measure(server.child, { url: `${server.base}${path}`, headers: key }));
+  const rounds = quick ? 2 : 6;
+  const seconds = quick ? 1 : 4;
+  const results = [{}, {}];
+  const pairs = {};
+  for (const [id, path] of Object.entries(SCALING)) {
+    const runs = [[], []];
+    for (let round = 0; round < rounds; round++) {
+      for (const index of round % 2 ? [1, 0] : [0, 1]) {
+        const server = [one, two][index];
+        runs[index].push(await measure(server.child, { url: `${server.base}${path}`, headers: key }, { warm: round === 0, seconds }));
+      }
     }
+    results[0][id] = medianOf(runs[0]);
+    results[1][id] = medianOf(runs[1]);
+    pairs[id] = runs[0].map((a, i) => ({ rps: runs[1][i].rps / a.rps, perCpu: runs[1][i].perCpu / a.perCpu }));
   }
-  return [one, two].map((server) => Object.fromEntries(Object.entries(runs.get(server)).map(([id, list]) => [id, medianOf(list)])));
+  return { one: results[0], two: results[1], pairs };
 }
 
 /** Every measurement of one configuration; `known` holds figures already measured (compareWorkers). */
@@ -277,6 +288,7 @@ try {
   }
 
   let pgImport = null;
+  let scalingPairs = null;
   try {
     cluster = await startCluster();
   } catch (error) {
@@ -291,9 +303,10 @@ try {
     const servers = [];
     try {
       servers.push(await startServer(env, 1), await startServer(env, 2));
-      const [one, two] = await compareWorkers(...servers);
-      configurations.push(await measureConfiguration('PostgreSQL, 1 worker', servers[0], one));
-      configurations.push(await measureConfiguration('PostgreSQL, 2 workers', servers[1], two));
+      const scaling = await compareWorkers(...servers);
+      scalingPairs = scaling.pairs;
+      configurations.push(await measureConfiguration('PostgreSQL, 1 worker', servers[0], scaling.one));
+      configurations.push(await measureConfiguration('PostgreSQL, 2 workers', servers[1], scaling.two));
     } finally {
       for (const server of servers) await stop(server.child);
     }
@@ -337,19 +350,22 @@ try {
     rows.push(row(['GET /api/me (10 connections) while 50 logins run', c.label, `${n(d.rps)} req/s`, '-', d.p50, d.p99, '-', `alone: p99 ${c.results.meKey.p99} ms`, 'p99 < 50 ms']));
   }
   const [one, two] = [configurations.find((c) => c.label === 'PostgreSQL, 1 worker'), configurations.find((c) => c.label === 'PostgreSQL, 2 workers')];
-  if (one && two) {
+  if (one && two && scalingPairs) {
+    const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
+    const share = (x) => `${(x * 100).toFixed(0)}%`;
+    const spread = (values) => `${share(median(values))} (pairs: ${share(Math.min(...values))} to ${share(Math.max(...values))})`;
     for (const id of Object.keys(SCALING)) {
-      const [a, b] = [one.results[id], two.results[id]];
+      const [a, pairs] = [one.results[id], scalingPairs[id]];
       rows.push(
         row([
-          `${names[id][0]}: 2 workers against 1 (median of ${b.runs} runs each, taken in turns)`,
+          `${names[id][0]}: 2 workers against 1 (median of ${pairs.length} pairs of runs, one right after the other)`,
           'PostgreSQL',
-          `${pct(b.rps, a.rps)} of the throughput`,
-          `${pct(b.perCpu, a.perCpu)} of the req/CPU-s`,
+          `${spread(pairs.map((p) => p.rps))} of the throughput`,
+          `${spread(pairs.map((p) => p.perCpu))} of the req/CPU-s`,
           '-',
           '-',
           '-',
-          `1 worker: ${n(a.rps)} req/s, ${n(a.perCpu)} req/CPU-s`,
+          `1 worker: ${n(a.rps)} req/s, ${n(a.perCpu)} req/CPU-s (medians)`,
           '≥ 100% of the throughput, ≥ 90% of the req/CPU-s',
         ]),
       );
