@@ -188,8 +188,8 @@ const SCALING = { meKey: '/api/me', workspaces: '/api/workspaces' };
  * short runs, one right after the other (1 then 2, then 2 then 1, ...), 6 pairs of 4 s each (2 of
  * 1 s with --quick). A pair's ratio compares the two under the same conditions; the median ratio
  * (the lower of the middle two, for an even count) is the figure; the lowest and highest show
- * the spread. This machine's speed drifts by a
- * quarter within a minute (same code, same load), which swamped comparisons of runs taken apart.
+ * the spread. This machine's speed drifts by a quarter within a minute (same code, same load),
+ * which swamped comparisons of runs taken apart.
  */
 async function compareWorkers(one, two) {
   await warmUp(one);
