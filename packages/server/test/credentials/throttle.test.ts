@@ -266,6 +266,31 @@ for (const backend of backends()) {
     });
   });
 
+  describe(`a number of trusted proxies (${backend.name})`, () => {
+    let server: TestServer;
+    before(async () => {
+      server = await startServer(backend, { trustedProxies: 1 });
+    });
+    after(() => server.close());
+
+    it('with 1 proxy trusted, the client is the last address in X-Forwarded-For, whatever comes before it', async () => {
+      const target = await makeUser(server);
+      assert.equal((await login(server, target.username, target.password, { 'x-forwarded-for': '192.0.2.1, 198.51.100.7' })).status, 200);
+      assert.equal((await login(server, target.username, 'wrong-password-1', { 'x-forwarded-for': '198.51.100.8' })).status, 401);
+      const events = await server.database.db
+        .selectFrom('audit_events')
+        .select(['type', 'ip'])
+        .where('target_id', '=', target.id)
+        .where('type', 'like', 'auth.login.%')
+        .orderBy('created_at')
+        .execute();
+      assert.deepEqual(events, [
+        { type: 'auth.login.succeeded', ip: '198.51.100.7' },
+        { type: 'auth.login.failed', ip: '198.51.100.8' },
+      ]);
+    });
+  });
+
   describe(`login throttling across two server processes sharing the database (${backend.name})`, () => {
     let servers: TestServer[];
     before(async () => {
