@@ -38,9 +38,13 @@ async function measure(server, options, { warm = true, seconds = duration } = {}
   return { rps: result.rps, perCpu: result.total / Math.max(cpu, 0.01), p50: result.p50, p99: result.p99, errors: result.errors };
 }
 
+/** The median of some numbers (the lower middle one for an even count). */
+function median(values) {
+  return [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
+}
+
 /** The median of each figure over several runs of one measurement (errors are added up). */
 function medianOf(runs) {
-  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
   const of = (name) => median(runs.map((run) => run[name]));
   return { rps: of('rps'), perCpu: of('perCpu'), p50: of('p50'), p99: of('p99'), errors: runs.reduce((sum, run) => sum + run.errors, 0), runs: runs.length };
 }
@@ -351,7 +355,6 @@ try {
   }
   const [one, two] = [configurations.find((c) => c.label === 'PostgreSQL, 1 worker'), configurations.find((c) => c.label === 'PostgreSQL, 2 workers')];
   if (one && two && scalingPairs) {
-    const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
     const share = (x) => `${(x * 100).toFixed(0)}%`;
     const spread = (values) => `${share(median(values))} (pairs: ${share(Math.min(...values))} to ${share(Math.max(...values))})`;
     for (const id of Object.keys(SCALING)) {

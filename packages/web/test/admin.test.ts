@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { adminCall, browserSkipReason, launchBrowser, Screenshots, startUiServer, type UiServer } from './helpers.js';
+import { adminCall, browserSkipReason, launchBrowser, logIn, Screenshots, startUiServer, type UiServer } from './helpers.js';
 
 const skip = browserSkipReason();
 const USERS = 120;
@@ -46,9 +46,7 @@ describe('web UI admin screens in Chromium', { skip }, () => {
     page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(`${server.url}/#/users`);
-    await page.getByLabel('Username').fill('argilla');
-    await page.getByLabel('Password').fill('1234');
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await logIn(page, 'argilla', '1234');
     await page.getByRole('heading', { level: 1, name: 'Users' }).waitFor();
   });
 

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { adminCall, browserSkipReason, launchBrowser, Screenshots, startUiServer, type UiServer } from './helpers.js';
+import { adminCall, browserSkipReason, launchBrowser, logIn, Screenshots, startUiServer, type UiServer } from './helpers.js';
 
 const skip = browserSkipReason();
 
@@ -54,9 +54,7 @@ describe('API key rotation and the audit log in Chromium', { skip }, () => {
     });
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     await page.goto(`${server.url}/#/profile`);
-    await page.getByLabel('Username').fill('argilla');
-    await page.getByLabel('Password').fill('1234');
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await logIn(page, 'argilla', '1234');
     await page.getByRole('heading', { level: 1, name: 'Your profile' }).waitFor();
   });
 
@@ -291,9 +289,7 @@ describe('API key rotation and the audit log in Chromium', { skip }, () => {
       annotator.on('pageerror', (error) => problems.push(`page error (annotator): ${error.message}`));
       await annotator.goto(`${server.url}/#/audit`);
       await annotator.waitForURL(/#\/login\?next=%2Faudit$/);
-      await annotator.getByLabel('Username').fill(ANNOTATOR);
-      await annotator.getByLabel('Password').fill(ANNOTATOR_PASSWORD);
-      await annotator.getByRole('button', { name: 'Log in' }).click();
+      await logIn(annotator, ANNOTATOR, ANNOTATOR_PASSWORD);
       await annotator.getByText('Only admins can see this page.').waitFor();
       assert.match(annotator.url(), /#\/audit$/);
       assert.equal(await annotator.getByTestId('audit-table').count(), 0);

@@ -116,3 +116,10 @@ export async function adminCall(server: UiServer, method: string, path: string, 
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(body)}`);
   return body;
 }
+
+/** Fills and sends the login form on the page (which must show it). */
+export async function logIn(page: Page, username: string, password: string): Promise<void> {
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+}

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { adminCall, browserSkipReason, launchBrowser, Screenshots, SCREENSHOT_DIR, startUiServer, type UiServer } from './helpers.js';
+import { adminCall, browserSkipReason, launchBrowser, logIn as logInOn, Screenshots, SCREENSHOT_DIR, startUiServer, type UiServer } from './helpers.js';
 
 const skip = browserSkipReason();
 if (skip) console.log(`# web UI browser tests ${skip}`);
@@ -49,11 +49,7 @@ describe('web UI in Chromium', { skip }, () => {
   const heading = (name: string | RegExp) => page.getByRole('heading', { level: 1, name });
   const nav = () => page.getByRole('navigation', { name: 'Main' });
 
-  async function logIn(username: string, password: string): Promise<void> {
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-  }
+  const logIn = (username: string, password: string) => logInOn(page, username, password);
 
   async function logOut(): Promise<void> {
     await page.getByRole('button', { name: 'Log out' }).click();
@@ -311,9 +307,7 @@ describe('web UI in Chromium', { skip }, () => {
       const small = await phone.newPage();
       small.on('pageerror', (error) => problems.push(`page error (phone): ${error.message}`));
       await small.goto(`${server.url}/`);
-      await small.getByLabel('Username').fill('argilla');
-      await small.getByLabel('Password').fill('1234');
-      await small.getByRole('button', { name: 'Log in' }).click();
+      await logInOn(small, 'argilla', '1234');
       await small.getByRole('heading', { level: 1, name: /Welcome/ }).waitFor();
       await small.getByRole('row', { name: /reviews/ }).or(small.getByText('No datasets in this workspace yet.')).first().waitFor();
       const fits = () => small.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
