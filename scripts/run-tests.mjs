@@ -23,6 +23,12 @@ function findTests(path) {
 
 const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
+// The server's tests are type-checked too (tsx runs them without checking types).
+const typecheck = spawnSync('npx', ['tsc', '-p', 'packages/server/tsconfig.test.json'], { cwd: root, stdio: 'inherit' });
+if (typecheck.status !== 0) {
+  console.error('The server tests do not type-check (npx tsc -p packages/server/tsconfig.test.json).');
+  process.exit(typecheck.status ?? 1);
+}
 
 const args = process.argv.slice(2);
 const roots = args.length ? args.map((a) => resolve(a)) : ['packages'].map((p) => join(root, p)).filter(existsSync);

@@ -6,14 +6,14 @@ import type pg from 'pg';
 import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, sql, type DialectAdapter } from 'kysely';
 import type { DatabaseTarget } from '../config.js';
 import type { Tables } from './schema.js';
-import { ReadCache, WriteGeneration, WriteTracker } from './cache.js';
+import { attachCaches, Caches } from './cache.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
 export interface Database {
   db: Kysely<Tables>;
-  /** short-lived cache for hot-path reads, invalidated by every write made through this handle */
-  cache: ReadCache;
+  /** short-lived named caches for hot-path reads, invalidated by the repository functions that write their tables */
+  caches: Caches;
   dialect: Dialect;
   /** where it is, without credentials, for messages */
   describe: string;
@@ -92,14 +92,9 @@ function openSqlite(SQLite: typeof import('better-sqlite3'), path: string): Data
   // Prepared statements are kept and reused (Kysely would prepare every query anew), bounded so
   // that ad-hoc queries with varying shapes cannot grow the cache without limit.
   const statements = new Map<string, SQLite.Statement>();
-  const generation = new WriteGeneration();
-  const tracker = new WriteTracker(generation);
   const database = {
     prepare(query: string) {
       const text = /^begin$/i.test(query.trim()) ? 'begin immediate' : query;
-      // better-sqlite3 runs the statement right after this, synchronously: no read can slip in
-      // between this bump and the write (or commit) becoming visible.
-      tracker.seen(text);
       let statement = statements.get(text);
       if (!statement) {
         statement = raw.prepare(text);
@@ -123,9 +118,11 @@ function openSqlite(SQLite: typeof import('better-sqlite3'), path: string): Data
     }
     return statement.all(...params);
   });
+  const caches = new Caches();
+  attachCaches(db, caches);
   return {
     db,
-    cache: new ReadCache(generation),
+    caches,
     dialect: 'sqlite',
     describe: `SQLite at ${path}`,
     close: async () => {
@@ -145,39 +142,16 @@ async function openPostgres(pg: PgModule, url: string, options: OpenOptions): Pr
   });
   // An idle connection dropped by the server must not crash the process; the next query reconnects.
   pool.on('error', () => {});
-  // Writes bump the generation once they have completed (for a transaction: again at its commit),
-  // so a read that started before the change became visible is never cached as current.
-  const generation = new WriteGeneration();
-  const counted = new WeakSet<object>();
-  const countingPool = {
-    connect: async () => {
-      const client = await pool.connect();
-      // Pooled clients come back again and again: wrap each once.
-      if (counted.has(client)) return client;
-      counted.add(client);
-      // One tracker per connection: a transaction's writes are counted at its commit.
-      const tracker = new WriteTracker(generation);
-      const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
-      (client as { query: unknown }).query = async (...args: unknown[]) => {
-        const text = typeof args[0] === 'string' ? args[0] : ((args[0] as { text?: string })?.text ?? '');
-        try {
-          return await query(...args);
-        } finally {
-          tracker.seen(text);
-        }
-      };
-      return client;
-    },
-    end: () => pool.end(),
-  };
-  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: countingPool as unknown as pg.Pool }) });
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
   try {
     await sql`select 1`.execute(db);
   } catch (error) {
     await db.destroy().catch(() => {});
     throw new DatabaseUnavailableError(`Cannot connect to ${where}: ${reason(error)}`);
   }
-  return { db, cache: new ReadCache(generation), dialect: 'postgres', describe: where, close: () => db.destroy() };
+  const caches = new Caches();
+  attachCaches(db, caches);
+  return { db, caches, dialect: 'postgres', describe: where, close: () => db.destroy() };
 }
 
 /** True when a write failed because a unique constraint (or primary key) already holds the value. */
@@ -196,4 +170,18 @@ export function isTransientConflict(error: unknown): boolean {
 export function isForeignKeyViolation(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;
   return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+}
+
+/** A round trip to the database, for health checks; throws when it is unreachable. */
+export async function pingDatabase(db: Kysely<Tables>): Promise<void> {
+  await sql`select 1`.execute(db);
+}
+
+/** True for failures of the database connection itself (server down, restarting, unreachable). */
+export function isDatabaseDown(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', '57P01', '57P02', '57P03', '08006', '08001', 'SQLITE_BUSY'].includes(e.code ?? '')) {
+    return true;
+  }
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e.message ?? '');
 }

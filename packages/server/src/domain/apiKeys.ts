@@ -1,17 +1,19 @@
 // API keys and passwords over their lifetime: several keys per user, each named, optionally
 // expiring, revocable and rotatable; password changes that end the user's login sessions.
+import { inTransaction } from '../db/cache.js';
 import type { Database } from '../db/connect.js';
 import type { ApiKeyRow, Db } from '../db/schema.js';
-import { deleteSessionsOfUser, findKeyOfUser, insertApiKey, listKeysOfUser, updateKey } from '../db/repos/credentials.js';
-import { forUpdate } from '../db/repos/dialect.js';
-import { findUserById, updateUserRow } from '../db/repos/users.js';
+import { findKeyOfUser, insertApiKey, listKeysOfUser, updateKey } from '../db/repos/credentials.js';
+import { findUserById, findUserByIdForUpdate } from '../db/repos/users.js';
 import { isUuid, newId } from '../lib/ids.js';
 import { hashPassword, verifyPassword } from '../lib/passwords.js';
 import { digestSecret, generateApiKey, previewSecret } from '../lib/secrets.js';
 import { isoOfMillis, nowIso } from '../lib/time.js';
 import { recordEvent } from './audit.js';
 import { fail } from './errors.js';
-import { can, type Actor } from './policies.js';
+import { LIMITS } from './limits.js';
+import { writeUserChanges } from './users.js';
+import { canManageKeysOf, type Actor } from './policies.js';
 import { check, rules } from './validation.js';
 import { toUser, type User } from './views.js';
 
@@ -42,12 +44,11 @@ function view(row: ApiKeyRow): ApiKeyView {
  * breaking the key's insert.
  */
 async function requireKeyOwner(db: Db, actor: Actor, userId: string, lock = false) {
-  const self = actor.kind === 'user' && actor.id === userId.toLowerCase();
-  if (!self && !can(actor, 'users.manage')) throw fail.forbidden("manage another user's API keys");
+  if (!canManageKeysOf(actor, userId.toLowerCase())) throw fail.forbidden("manage another user's API keys");
   const id = userId.toLowerCase();
-  const find = lock ? () => forUpdate(db, db.selectFrom('users').selectAll().where('id', '=', id)).executeTakeFirst() : () => findUserById(db, id);
+  const find = lock ? () => findUserByIdForUpdate(db, id) : () => findUserById(db, id);
   const user = isUuid(userId) ? await find() : undefined;
-  if (!user) throw fail.notFound('User', userId);
+  if (!user) throw fail.notFound('user', userId);
   return user;
 }
 
@@ -64,7 +65,9 @@ export interface NewKey {
 function checkKeyInput(input: NewKey): string | null {
   const errors: Array<{ field: string; message: string }> = [];
   if (typeof input.name !== 'string' || input.name.trim().length === 0) errors.push({ field: 'name', message: 'must not be empty' });
-  else if (input.name.trim().length > 100) errors.push({ field: 'name', message: 'at most 100 characters' });
+  else if (input.name.trim().length > LIMITS.api_key_name_max_length) {
+    errors.push({ field: 'name', message: `at most ${LIMITS.api_key_name_max_length} characters` });
+  }
   let expires: string | null = null;
   if (input.expires_at !== undefined && input.expires_at !== null) {
     const time = Date.parse(input.expires_at);
@@ -99,7 +102,7 @@ export interface CreatedKey {
 
 export async function createApiKey(database: Database, actor: Actor, userId: string, input: NewKey): Promise<CreatedKey> {
   const expiresAt = checkKeyInput(input);
-  return database.db.transaction().execute(async (trx) => {
+  return inTransaction(database.db, async (trx) => {
     const user = await requireKeyOwner(trx, actor, userId, true);
     const secret = generateApiKey();
     const row = newKeyRow(user.id, input.name.trim(), secret, expiresAt);
@@ -116,12 +119,12 @@ export async function createApiKey(database: Database, actor: Actor, userId: str
 
 async function requireKey(trx: Db, userId: string, keyId: string): Promise<ApiKeyRow> {
   const key = isUuid(keyId) ? await findKeyOfUser(trx, userId, keyId.toLowerCase()) : undefined;
-  if (!key) throw fail.notFound('API key', keyId);
+  if (!key) throw fail.notFound('api_key', keyId);
   return key;
 }
 
 export async function revokeApiKey(database: Database, actor: Actor, userId: string, keyId: string): Promise<ApiKeyView> {
-  return database.db.transaction().execute(async (trx) => {
+  return inTransaction(database.db, async (trx) => {
     const user = await requireKeyOwner(trx, actor, userId);
     const key = await requireKey(trx, user.id, keyId);
     const now = nowIso();
@@ -147,7 +150,7 @@ export async function rotateApiKey(
   keyId: string,
   graceSeconds: number,
 ): Promise<CreatedKey> {
-  return database.db.transaction().execute(async (trx) => {
+  return inTransaction(database.db, async (trx) => {
     const user = await requireKeyOwner(trx, actor, userId, true);
     const old = await requireKey(trx, user.id, keyId);
     if (old.replaced_by) {
@@ -189,10 +192,6 @@ export async function changeOwnPassword(
     throw fail.validation([{ field: 'current_password', message: 'is not your current password' }]);
   }
   const hash = await hashPassword(input.new_password);
-  await db.transaction().execute(async (trx) => {
-    await updateUserRow(trx, user.id, { password_hash: hash, updated_at: nowIso() });
-    await deleteSessionsOfUser(trx, user.id);
-    await recordEvent(trx, actor, { type: 'user.password_changed', target_type: 'user', target_id: user.id, data: { username: user.username } });
-  });
+  await inTransaction(db, (trx) => writeUserChanges(trx, actor, user, { password_hash: hash }, 'self'));
   return toUser(db, (await findUserById(db, user.id))!);
 }

@@ -5,6 +5,7 @@ import { insertAuditEvent, listAuditRows } from '../db/repos/audit.js';
 import { newId } from '../lib/ids.js';
 import { nowIso, toStoredTime } from '../lib/time.js';
 import { fail } from './errors.js';
+import { LIMITS } from './limits.js';
 import { decodeCursor, pageOf } from './cursor.js';
 import { authorize, type Actor, type Origin } from './policies.js';
 
@@ -99,8 +100,8 @@ export async function listAuditEvents(
   const until = checkTime('until', query.until);
   const position = query.cursor ? decodeCursor(query.cursor) : undefined;
   const after = position && { created_at: position.time, id: position.id };
-  authorize(actor, 'users.manage', 'read the audit log');
-  const limit = Math.min(query.limit ?? 100, 1000);
+  authorize(actor, 'audit.read', 'read the audit log');
+  const limit = Math.min(query.limit ?? LIMITS.audit_page_default, LIMITS.page_size_max);
   const rows = await listAuditRows(database.db, { ...query, since, until, after }, limit + 1);
   const { page, next_cursor } = pageOf(rows, limit, (row) => ({ time: row.created_at, id: row.id }));
   return { items: page.map((row) => ({ ...row, data: JSON.parse(row.data) as Record<string, unknown> })), next_cursor };

@@ -1,5 +1,6 @@
 // Authentication: API keys and login tokens are looked up by their SHA-256 digest (one indexed
 // read, no password hashing on the request path); logins verify the password off the event loop.
+import { inTransaction } from '../db/cache.js';
 import type { Database } from '../db/connect.js';
 import type { Db, UserRow } from '../db/schema.js';
 import {
@@ -7,6 +8,7 @@ import {
   findApiKeyWithUser,
   findSession,
   insertSession,
+  touchApiKeyLastUsed,
 } from '../db/repos/credentials.js';
 import { findUserByUsername, updateUserRow } from '../db/repos/users.js';
 import { newId } from '../lib/ids.js';
@@ -42,8 +44,8 @@ const LAST_USED_RESOLUTION_MS = 60_000;
  * cached, so random credentials cannot fill memory.
  */
 function cachedLookup<T>(database: Database, key: string, load: () => Promise<T | undefined>): Promise<T | undefined> {
-  return database.cache.get(key, load).then((value) => {
-    if (value === undefined) database.cache.forget(key);
+  return database.caches.get('credentials').get(key, load).then((value) => {
+    if (value === undefined) database.caches.get('credentials').forget(key);
     return value;
   });
 }
@@ -61,12 +63,7 @@ function admitApiKey(database: Database, key: string, found: KeyWithUser): Authe
     // Not awaited: bookkeeping must not slow the request, and a lost update is harmless. The
     // cached row is marked at once so that concurrent requests do not all write it.
     row.last_used_at = now;
-    database.db
-      .updateTable('api_keys')
-      .set({ last_used_at: nowIso() })
-      .where('id', '=', row.id)
-      .execute()
-      .catch(() => {});
+    touchApiKeyLastUsed(database.db, row.id, nowIso()).catch(() => {});
   }
   return { actor: actorOf(user), user, via: 'api_key', secret: key, keyId: row.id };
 }
@@ -98,10 +95,10 @@ export async function authenticateToken(database: Database, token: string): Prom
 export function authenticateFromCache(database: Database, credential: string, kind: 'api_key' | 'bearer'): Authenticated | null | undefined {
   const digest = digestSecret(credential);
   if (kind === 'bearer') {
-    const session = database.cache.peek<SessionWithUser>(`token:${digest}`);
+    const session = database.caches.get('credentials').peek<SessionWithUser>(`token:${digest}`);
     return session === undefined ? undefined : admitSession(credential, session);
   }
-  const found = database.cache.peek<KeyWithUser>(`key:${digest}`);
+  const found = database.caches.get('credentials').peek<KeyWithUser>(`key:${digest}`);
   return found === undefined ? undefined : admitApiKey(database, credential, found);
 }
 
@@ -147,7 +144,7 @@ export async function login(
  */
 async function admitAttempt(db: Db, username: string, ip: string): Promise<string> {
   for (const started = Date.now(); ; ) {
-    const admitted = await db.transaction().execute(async (trx) => {
+    const admitted = await inTransaction(db, async (trx) => {
       await lockLoginAdmissions(trx);
       const verdict = await loginVerdict(trx, username, ip);
       if (verdict.retryAfter > 0 || verdict.wait) return verdict;
@@ -183,7 +180,7 @@ async function checkAttempt(
   const passwordHash = check.needsRehash ? await hashPassword(password) : undefined;
   const token = generateToken();
   const expiresAt = addMinutes(now, expirationMinutes);
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     if (passwordHash) await updateUserRow(trx, user.id, { password_hash: passwordHash });
     await clearFailuresOf(trx, username, attempt);
     await insertSession(trx, { id: newId(), user_id: user.id, token_digest: digestSecret(token), created_at: now, expires_at: expiresAt });
@@ -194,7 +191,7 @@ async function checkAttempt(
 
 /** Ends the login session of a token; false when it was not open. */
 export async function logout(database: Database, auth: Authenticated): Promise<boolean> {
-  return database.db.transaction().execute(async (trx) => {
+  return inTransaction(database.db, async (trx) => {
     const ended = await deleteSession(trx, digestSecret(auth.secret));
     if (ended) await recordEvent(trx, auth.actor, { type: 'auth.logout', target_type: 'user', target_id: auth.user.id, data: { username: auth.user.username } });
     return ended;
@@ -204,5 +201,5 @@ export async function logout(database: Database, auth: Authenticated): Promise<b
 /** The caller as GET /api/me shows it (cached like authentication). */
 export function describeMe(database: Database, auth: Authenticated): User | Promise<User> {
   const withPreview = auth.via !== 'api_key';
-  return database.cache.read(`me:${auth.user.id}:${withPreview}`, () => describeCaller(database.db, auth.user, withPreview));
+  return database.caches.get('callers').read(`me:${auth.user.id}:${withPreview}`, () => describeCaller(database.db, auth.user, withPreview));
 }

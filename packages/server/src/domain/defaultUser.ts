@@ -1,14 +1,15 @@
 // The default admin that makes a fresh installation usable (argilla / 1234 / argilla.apikey).
+import { inTransaction } from '../db/cache.js';
 import type { Database } from '../db/connect.js';
 import { countUsers, findUserByUsername } from '../db/repos/users.js';
-import { apiKeyDigestExists } from '../db/repos/credentials.js';
+import { apiKeyDigestExists, workingApiKeyExists } from '../db/repos/credentials.js';
 import { hashPassword, verifyPassword } from '../lib/passwords.js';
 import { digestSecret } from '../lib/secrets.js';
 import { nowIso } from '../lib/time.js';
 import { DEFAULT_API_KEY, DEFAULT_PASSWORD, DEFAULT_USERNAME } from '../config.js';
 import { recordEvent } from './audit.js';
 import { fail } from './errors.js';
-import { SYSTEM } from './policies.js';
+import { DEFAULT_USER_ROLE, SYSTEM } from './policies.js';
 import { insertUserWithKey } from './users.js';
 import { toUser, type User } from './views.js';
 import { isUniqueViolation } from '../db/connect.js';
@@ -37,15 +38,15 @@ export async function createDefaultUser(database: Database, options: DefaultUser
     return { created: false, reason: 'The default API key already belongs to another user, will not do anything.' };
   }
   const passwordHash = await hashPassword(password);
-  const input = { username: DEFAULT_USERNAME, first_name: DEFAULT_USERNAME, role: 'admin', workspaces: [DEFAULT_USERNAME] };
+  const input = { username: DEFAULT_USERNAME, first_name: DEFAULT_USERNAME, role: DEFAULT_USER_ROLE, workspaces: [DEFAULT_USERNAME] };
   try {
-    await db.transaction().execute(async (trx) => {
+    await inTransaction(db, async (trx) => {
       const id = await insertUserWithKey(trx, input, passwordHash, apiKey, nowIso());
       await recordEvent(trx, SYSTEM, {
         type: 'user.created',
         target_type: 'user',
         target_id: id,
-        data: { username: DEFAULT_USERNAME, role: 'admin', workspaces: [DEFAULT_USERNAME], default_user: true },
+        data: { username: DEFAULT_USERNAME, role: DEFAULT_USER_ROLE, workspaces: [DEFAULT_USERNAME], default_user: true },
       });
     });
   } catch (error) {
@@ -67,19 +68,11 @@ export async function createDefaultUserIfEmpty(database: Database, options: Defa
 export async function defaultCredentialsInUse(database: Database): Promise<{ password: boolean; apiKey: boolean }> {
   const { db } = database;
   const user = await findUserByUsername(db, DEFAULT_USERNAME);
-  const apiKey = await db
-    .selectFrom('api_keys')
-    .innerJoin('users', 'users.id', 'api_keys.user_id')
-    .select('api_keys.id')
-    .where('api_keys.digest', '=', digestSecret(DEFAULT_API_KEY))
-    .where('api_keys.revoked_at', 'is', null)
-    .where('users.disabled', '=', 0)
-    .where((eb) => eb.or([eb('api_keys.expires_at', 'is', null), eb('api_keys.expires_at', '>', nowIso())]))
-    .executeTakeFirst();
+  const apiKey = await workingApiKeyExists(db, digestSecret(DEFAULT_API_KEY), nowIso());
   // Verifying costs a password hash: remember the answer for each stored hash.
   const password =
     user && user.disabled === 0
-      ? await database.cache.memo(`default-password:${user.password_hash}`, async () => (await verifyPassword(DEFAULT_PASSWORD, user.password_hash)).ok)
+      ? await database.caches.get('default_credentials').memo(`default-password:${user.password_hash}`, async () => (await verifyPassword(DEFAULT_PASSWORD, user.password_hash)).ok)
       : false;
-  return { password, apiKey: apiKey !== undefined };
+  return { password, apiKey };
 }

@@ -1,5 +1,6 @@
 // Provisioning users from a list (the YAML users file): validate every entry first, plan what
 // changes, then apply the whole plan in one transaction, or nothing at all.
+import { inTransaction } from '../db/cache.js';
 import type { Database } from '../db/connect.js';
 import type { UserRow, UsersTable } from '../db/schema.js';
 import {
@@ -12,15 +13,15 @@ import {
   insertUsers,
   insertWorkspaces,
 } from '../db/repos/bulk.js';
-import { deleteApiKeysOfUser, deleteSessionsOfUser } from '../db/repos/credentials.js';
-import { updateUserRow } from '../db/repos/users.js';
+import { deleteApiKeysOfUser } from '../db/repos/credentials.js';
 import { membershipRows } from '../db/repos/workspaces.js';
 import { newId } from '../lib/ids.js';
 import { isArgon2Hash, isBcryptHash } from '../lib/passwords.js';
 import { digestSecret, generateApiKey, previewSecret } from '../lib/secrets.js';
 import { nowIso } from '../lib/time.js';
-import { DomainError } from './errors.js';
-import { authorize, isRole, type Actor, type Role } from './policies.js';
+import { DomainError, isDomainError } from './errors.js';
+import { writeUserChanges } from './users.js';
+import { authorize, DEFAULT_ROLE, isManagerRole, isRole, ROLE_OF_ENTRY_WITHOUT_WORKSPACES, roleRule, type Actor, type Role } from './policies.js';
 import { recordEvent } from './audit.js';
 import { rules } from './validation.js';
 
@@ -44,7 +45,7 @@ export class ImportError extends DomainError {
     const where = entry
       ? `entry ${entry.position}${entry.line ? ` (line ${entry.line})` : ''}${entry.username ? `, username '${entry.username}'` : ''}`
       : 'the users file';
-    super('validation', 'invalid_users_file', `${where}: ${reason}`, { position: entry?.position ?? null });
+    super('invalid_users_file', `${where}: ${reason}`, { position: entry?.position ?? null });
   }
 }
 
@@ -95,10 +96,10 @@ function desire(entry: UserEntry): Desired {
     const error = rules.name(name);
     if (error) throw fail(`workspaces[${i}] '${name}': ${error}`);
   });
-  if (entry.role !== undefined && !isRole(entry.role)) throw fail("role: must be 'admin' or 'annotator'");
+  if (entry.role !== undefined && !isRole(entry.role)) throw fail(`role: ${roleRule()}`);
   // The guide's rule: no `workspaces` key makes an admin, a list (even empty) an annotator; an
   // explicit `role` (which our export writes) wins.
-  const role: Role = (entry.role as Role | undefined) ?? (entry.workspaces === undefined ? 'admin' : 'annotator');
+  const role: Role = (entry.role as Role | undefined) ?? (entry.workspaces === undefined ? ROLE_OF_ENTRY_WITHOUT_WORKSPACES : DEFAULT_ROLE);
   const apiKey = entry.api_key ?? generateApiKey();
   return {
     entry,
@@ -157,7 +158,7 @@ export async function importUsers(
     }
   }
 
-  return database.db.transaction().execute(async (trx) => {
+  return inTransaction(database.db, async (trx) => {
     // 2. Compare with what the database holds.
     const existing = new Map((await findUsersByUsernames(trx, wanted.map((w) => w.entry.username))).map((u) => [u.username, u]));
     const digests = wanted.filter((w) => !w.generatedKey).map((w) => digestSecret(w.apiKey));
@@ -229,18 +230,37 @@ export async function importUsers(
     const ids = new Map(userRows.map((row) => [row.username, row.id]));
     for (const { user } of toUpdate) ids.set(user.username, user.id);
 
-    for (const { want, user, changes } of toUpdate) {
-      await updateUserRow(trx, user.id, {
-        first_name: want.first_name,
-        last_name: null,
-        email: want.email,
-        role: want.role,
-        disabled: want.disabled ? 1 : 0,
-        password_hash: want.password_hash,
-        updated_at: now,
-      });
+    // Through the users' one write path (last-admin rule, sessions, audit events). Updates that
+    // keep or give a manager role go first, so a file that hands the admin role from one user to
+    // another is judged by its outcome, not by the order of its entries.
+    const removesManager = ({ want, user }: { want: Desired; user: UserRow }) =>
+      isManagerRole(user.role) && user.disabled === 0 && (!isManagerRole(want.role) || want.disabled);
+    const ordered = [...toUpdate].sort((a, b) => Number(removesManager(a)) - Number(removesManager(b)));
+    for (const { want, user, changes } of ordered) {
+      try {
+        await writeUserChanges(
+          trx,
+          actor,
+          user,
+          {
+            first_name: want.first_name,
+            last_name: null,
+            email: want.email,
+            role: want.role,
+            disabled: want.disabled,
+            // A bcrypt hash re-hashed to argon2id at login is the same password: keep the newer hash.
+            ...(changes.includes('hashed_password') ? { password_hash: want.password_hash } : {}),
+          },
+          'users_file',
+        );
+      } catch (error) {
+        if (isDomainError(error) && error.code === 'last_admin') {
+          const what = want.disabled ? 'disable' : 'demote';
+          throw new ImportError(want.entry, `cannot ${what} the last enabled admin; make another user admin first (nothing was written)`);
+        }
+        throw error;
+      }
       if (changes.includes('api_key')) await deleteApiKeysOfUser(trx, user.id);
-      if (changes.some((c) => ['role', 'disabled', 'hashed_password'].includes(c))) await deleteSessionsOfUser(trx, user.id);
     }
 
     const newMemberships = [...toCreate, ...toUpdate.map((u) => u.want)].flatMap((want) => {

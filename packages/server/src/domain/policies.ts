@@ -1,37 +1,57 @@
 import { fail } from './errors.js';
 
-// Who may do what, as data. Adding a role (or per-workspace roles later) changes this table, not
-// the handlers: every door asks `can(actor, permission)`.
+// Every access rule, as data. A role is a row of ROLE_TABLE: its permissions and how far it sees.
+// Handlers, list queries, presenters and the web UI (through /api/me's `permissions`) all ask
+// this module; adding a role is a new row here (and its tests), nothing else.
 
-export const ROLES = ['admin', 'annotator'] as const;
-export type Role = (typeof ROLES)[number];
+export const PERMISSIONS = [
+  'users.read',
+  'users.manage',
+  'workspaces.read_all',
+  'workspaces.manage',
+  'memberships.manage',
+  'datasets.read',
+  'datasets.manage',
+  'datasets.log',
+  'datasets.annotate',
+  'audit.read',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
 
-export type Permission =
-  | 'users.read'
-  | 'users.manage'
-  | 'workspaces.read_all'
-  | 'workspaces.manage'
-  | 'memberships.manage'
-  | 'datasets.read'
-  | 'datasets.manage'
-  | 'datasets.log'
-  | 'datasets.annotate';
+interface RoleDefinition {
+  description: string;
+  permissions: readonly Permission[];
+}
 
-/** Permissions of a role. Dataset permissions apply to the workspaces the user can see. */
-export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  admin: [
-    'users.read',
-    'users.manage',
-    'workspaces.read_all',
-    'workspaces.manage',
-    'memberships.manage',
-    'datasets.read',
-    'datasets.manage',
-    'datasets.log',
-    'datasets.annotate',
-  ],
-  annotator: ['datasets.read', 'datasets.log', 'datasets.annotate'],
-};
+const EVERYTHING = PERMISSIONS;
+
+/** The roles, in the order they are offered; dataset permissions apply to the workspaces the user can see. */
+export const ROLE_TABLE = {
+  admin: {
+    description: 'manages users, workspaces, datasets and credentials; sees every workspace',
+    permissions: EVERYTHING,
+  },
+  annotator: {
+    description: 'reads, logs and annotates records in the workspaces it is a member of',
+    permissions: ['datasets.read', 'datasets.log', 'datasets.annotate'],
+  },
+} as const satisfies Record<string, RoleDefinition>;
+
+export type Role = keyof typeof ROLE_TABLE;
+export const ROLES = Object.keys(ROLE_TABLE) as Role[];
+
+/** The role of a user created without one. */
+export const DEFAULT_ROLE: Role = 'annotator';
+/** The role of the default user (`argilla`), created on an empty database. */
+export const DEFAULT_USER_ROLE: Role = 'admin';
+/** The guide's users-file rule: an entry without a `workspaces` key gets this role. */
+export const ROLE_OF_ENTRY_WITHOUT_WORKSPACES: Role = 'admin';
+
+/**
+ * Roles whose holders can manage users. The system must always keep one enabled user holding one
+ * of them (the last-admin rule), whichever door a change comes through.
+ */
+export const MANAGER_ROLES = ROLES.filter((role) => (ROLE_TABLE[role].permissions as readonly Permission[]).includes('users.manage'));
 
 /** Where a request came from, for the audit log. */
 export interface Origin {
@@ -45,15 +65,67 @@ export type Actor = ({ kind: 'system' } | { kind: 'user'; id: string; username: 
 export const SYSTEM: Actor = { kind: 'system' };
 
 export function isRole(value: unknown): value is Role {
-  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+  return typeof value === 'string' && Object.hasOwn(ROLE_TABLE, value);
+}
+
+/** The validation message for a value that is not a role: "must be 'admin' or 'annotator'". */
+export function roleRule(): string {
+  const quoted = ROLES.map((role) => `'${role}'`);
+  return `must be ${quoted.length > 1 ? `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}` : quoted[0]}`;
+}
+
+export function permissionsOf(role: Role): readonly Permission[] {
+  return ROLE_TABLE[role].permissions;
+}
+
+export function roleCan(role: Role, permission: Permission): boolean {
+  return (permissionsOf(role) as readonly Permission[]).includes(permission);
 }
 
 export function can(actor: Actor, permission: Permission): boolean {
-  if (actor.kind === 'system') return true;
-  return ROLE_PERMISSIONS[actor.role].includes(permission);
+  return actor.kind === 'system' || roleCan(actor.role, permission);
 }
 
 /** Throws a forbidden error naming the action when the actor's role lacks the permission. */
 export function authorize(actor: Actor, permission: Permission, action: string): void {
   if (!can(actor, permission)) throw fail.forbidden(action);
+}
+
+export function isManagerRole(role: string): boolean {
+  return isRole(role) && roleCan(role, 'users.manage');
+}
+
+/**
+ * Which workspaces an actor sees: all of them, or those it is a member of. List queries filter by
+ * it, single-workspace reads check it, and caches of per-caller pages key by it.
+ */
+export type WorkspaceScope = { all: true } | { all: false; memberId: string };
+
+export function workspaceScope(actor: Actor): WorkspaceScope {
+  if (actor.kind === 'system' || roleCan(actor.role, 'workspaces.read_all')) return { all: true };
+  return { all: false, memberId: actor.id };
+}
+
+/** Scope of a user row (for /api/me and user views, where there is no actor). */
+export function workspaceScopeOfUser(user: { id: string; role: string }): WorkspaceScope {
+  return isRole(user.role) && roleCan(user.role, 'workspaces.read_all') ? { all: true } : { all: false, memberId: user.id };
+}
+
+/** A cache key part naming the scope: the same for every actor who sees the same workspaces. */
+export function scopeKey(scope: WorkspaceScope): string {
+  return scope.all ? '*' : scope.memberId;
+}
+
+/**
+ * Whether the actor may see a workspace. `isMember` is asked only when the scope depends on it.
+ * A workspace the actor may not see is answered as missing (404), so its name does not leak.
+ */
+export async function canSeeWorkspace(actor: Actor, isMember: (userId: string) => Promise<boolean>): Promise<boolean> {
+  const scope = workspaceScope(actor);
+  return scope.all || (await isMember(scope.memberId));
+}
+
+/** Whether an actor may manage a user's API keys: its own always, anyone's with users.manage. */
+export function canManageKeysOf(actor: Actor, userId: string): boolean {
+  return (actor.kind === 'user' && actor.id === userId) || can(actor, 'users.manage');
 }

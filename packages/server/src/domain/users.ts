@@ -1,8 +1,9 @@
 // Use cases on users. Every function takes the database, the actor and its input, checks the rules
 // and the actor's permission, and runs multi-step writes in one transaction.
+import { inTransaction } from '../db/cache.js';
 import type { Database } from '../db/connect.js';
 import { isUniqueViolation } from '../db/connect.js';
-import type { Db, UsersTable } from '../db/schema.js';
+import type { Db, UserRow, UsersTable } from '../db/schema.js';
 import { apiKeyDigestExists, deleteSessionsOfUser, insertApiKey } from '../db/repos/credentials.js';
 import {
   countUsers,
@@ -11,7 +12,7 @@ import {
   findUserByUsername,
   insertUser,
   listUsers as listUserRows,
-  lockEnabledAdminIds,
+  lockEnabledUserIdsWithRoles,
   updateUserRow,
   type UserFilters,
 } from '../db/repos/users.js';
@@ -22,8 +23,9 @@ import { digestSecret, generateApiKey, previewSecret } from '../lib/secrets.js';
 import { nowIso } from '../lib/time.js';
 import { recordEvent } from './audit.js';
 import { fail } from './errors.js';
-import { authorize, type Actor, type Role } from './policies.js';
+import { authorize, DEFAULT_ROLE, isManagerRole, MANAGER_ROLES, type Actor, type Role } from './policies.js';
 import { toUser, toUsers, type User } from './views.js';
+import { LIMITS } from './limits.js';
 import { check, rules, trimmedOrNull } from './validation.js';
 
 export interface NewUser {
@@ -52,7 +54,7 @@ function checkNewUser(input: NewUser): void {
     ['first_name', rules.firstName, input.first_name],
     ['last_name', rules.lastName, input.last_name],
     ['email', rules.email, input.email],
-    ['role', rules.role, input.role ?? 'annotator'],
+    ['role', rules.role, input.role ?? DEFAULT_ROLE],
     ['api_key', rules.apiKey, input.api_key],
   ];
   if (input.password_hash === undefined) entries.push(['password', rules.password, input.password]);
@@ -78,7 +80,7 @@ export async function insertUserWithKey(
     first_name: input.first_name.trim(),
     last_name: trimmedOrNull(input.last_name),
     email: trimmedOrNull(input.email),
-    role: input.role ?? 'annotator',
+    role: input.role ?? DEFAULT_ROLE,
     disabled: input.disabled ? 1 : 0,
     password_hash: passwordHash,
     inserted_at: now,
@@ -103,8 +105,8 @@ export async function insertUserWithKey(
 
 /** Tells which unique rule a failed insert broke: the username, else the API key. */
 async function conflictOf(db: Db, username: string, apiKey: string): Promise<Error> {
-  if (await findUserByUsername(db, username)) return fail.alreadyExists('User', username);
-  if (await apiKeyDigestExists(db, digestSecret(apiKey))) return fail.alreadyExists('API key', previewSecret(apiKey));
+  if (await findUserByUsername(db, username)) return fail.alreadyExists('user', username);
+  if (await apiKeyDigestExists(db, digestSecret(apiKey))) return fail.alreadyExists('api_key', previewSecret(apiKey));
   return fail.conflict('conflict', 'The user conflicts with existing data; try again.');
 }
 
@@ -116,20 +118,20 @@ export async function createUser(database: Database, actor: Actor, input: NewUse
   // Cheap checks first, so an existing user costs no password hashing; the database's unique
   // constraints still decide when two writers race.
   const early = await findUserByUsername(db, input.username);
-  if (early) throw fail.alreadyExists('User', input.username);
+  if (early) throw fail.alreadyExists('user', input.username);
   if (input.api_key && (await apiKeyDigestExists(db, digestSecret(apiKey)))) {
-    throw fail.alreadyExists('API key', previewSecret(apiKey));
+    throw fail.alreadyExists('api_key', previewSecret(apiKey));
   }
   const passwordHash = input.password_hash ?? (await hashPassword(input.password!));
   let id: string;
   try {
-    id = await db.transaction().execute(async (trx) => {
+    id = await inTransaction(db, async (trx) => {
       const created = await insertUserWithKey(trx, input, passwordHash, apiKey, nowIso());
       await recordEvent(trx, actor, {
         type: 'user.created',
         target_type: 'user',
         target_id: created,
-        data: { username: input.username, role: input.role ?? 'annotator', workspaces: input.workspaces ?? [] },
+        data: { username: input.username, role: input.role ?? DEFAULT_ROLE, workspaces: input.workspaces ?? [] },
       });
       return created;
     });
@@ -150,7 +152,7 @@ export interface ListOptions {
   offset?: number;
 }
 
-export const MAX_PAGE = 1000;
+export const MAX_PAGE = LIMITS.page_size_max;
 
 export async function listUsers(
   database: Database,
@@ -164,7 +166,7 @@ export async function listUsers(
   // The total is cached like authentication (cleared by any write through this process), so
   // paging through 100,000 users does not count them all for every page.
   const countKey = `users-count:${filters.role ?? ''}\u0000${filters.workspace ?? ''}\u0000${filters.q ?? ''}`;
-  const [items, total] = await Promise.all([toUsers(db, rows), database.cache.get(countKey, () => countUsers(db, filters))]);
+  const [items, total] = await Promise.all([toUsers(db, rows), database.caches.get('users_counts').get(countKey, () => countUsers(db, filters))]);
   return { items, total };
 }
 
@@ -179,7 +181,7 @@ export async function* eachUser(database: Database, actor: Actor, filters: UserF
 
 async function requireUser(db: Db, id: string) {
   const row = isUuid(id) ? await findUserById(db, id.toLowerCase()) : undefined;
-  if (!row) throw fail.notFound('User', id);
+  if (!row) throw fail.notFound('user', id);
   return row;
 }
 
@@ -191,7 +193,7 @@ export async function getUser(database: Database, actor: Actor, id: string): Pro
 export async function getUserByUsername(database: Database, actor: Actor, username: string): Promise<User> {
   authorize(actor, 'users.read', 'read users');
   const row = await findUserByUsername(database.db, username);
-  if (!row) throw fail.notFound('User', username);
+  if (!row) throw fail.notFound('user', username);
   return toUser(database.db, row);
 }
 
@@ -204,12 +206,92 @@ export interface UserChanges {
   disabled?: boolean;
 }
 
-/** Refuses a change that would leave no enabled admin able to manage the system. */
-async function keepOneAdmin(trx: Db, userId: string, what: string): Promise<void> {
-  const admins = await lockEnabledAdminIds(trx);
-  if (admins.length === 1 && admins[0] === userId) {
-    throw fail.conflict('last_admin', `Cannot ${what} the last enabled admin; make another user admin first.`);
+/**
+ * A change to a stored user, as the write path applies it: already validated and normalised
+ * (trimmed names, a password already hashed).
+ */
+export interface UserRowChanges {
+  first_name?: string;
+  last_name?: string | null;
+  email?: string | null;
+  role?: Role;
+  disabled?: boolean;
+  password_hash?: string;
+}
+
+/** How the change came in, for the audit log: an admin's reset, the user itself, or a users file. */
+export type ChangeSource = 'admin' | 'self' | 'users_file';
+
+/** Whether a user row holds a role that can manage users and is enabled (the last-admin rule's subject). */
+function isEnabledManager(row: { role: string; disabled: number }): boolean {
+  return row.disabled === 0 && isManagerRole(row.role);
+}
+
+/**
+ * The last-admin rule: after `change`, at least one enabled user must still hold a role that can
+ * manage users. The remaining ones are locked first, so two concurrent demotions serialise.
+ */
+async function keepOneManager<T>(trx: Db, current: UserRow, what: string, change: () => Promise<T>): Promise<T> {
+  if (!isEnabledManager(current)) return change();
+  await lockEnabledUserIdsWithRoles(trx, MANAGER_ROLES);
+  const result = await change();
+  if ((await lockEnabledUserIdsWithRoles(trx, MANAGER_ROLES)).length === 0) {
+    throw fail.conflict('last_admin', `Cannot ${what} the last enabled admin; make another user admin first.`, { username: current.username });
   }
+  return result;
+}
+
+/**
+ * The one write path for a user's names, email, role, disabled state and password, whichever door
+ * the change comes through (HTTP API, command line, users file). Inside the caller's transaction:
+ * enforces the last-admin rule, writes the row, ends the user's login sessions when its role,
+ * state or password changes, and records the same audit events every time.
+ */
+export async function writeUserChanges(
+  trx: Db,
+  actor: Actor,
+  current: UserRow,
+  changes: UserRowChanges,
+  source: ChangeSource,
+): Promise<void> {
+  const roleChanged = changes.role !== undefined && changes.role !== current.role;
+  const disabling = changes.disabled === true && current.disabled === 0;
+  const losesManager = (roleChanged && !isManagerRole(changes.role!)) || disabling;
+  const row: Partial<UsersTable> = { updated_at: nowIso() };
+  if (changes.first_name !== undefined) row.first_name = changes.first_name;
+  if (changes.last_name !== undefined) row.last_name = changes.last_name;
+  if (changes.email !== undefined) row.email = changes.email;
+  if (changes.role !== undefined) row.role = changes.role;
+  if (changes.disabled !== undefined) row.disabled = changes.disabled ? 1 : 0;
+  if (changes.password_hash !== undefined) row.password_hash = changes.password_hash;
+  const write = () => updateUserRow(trx, current.id, row);
+  if (losesManager) await keepOneManager(trx, current, disabling ? 'disable' : 'demote', write);
+  else await write();
+
+  const passwordChanged = changes.password_hash !== undefined && changes.password_hash !== current.password_hash;
+  if (roleChanged || disabling || passwordChanged) await deleteSessionsOfUser(trx, current.id);
+  const target = { target_type: 'user' as const, target_id: current.id };
+  const username = current.username;
+  const changed = Object.keys(changes)
+    .filter((key) => changes[key as keyof UserRowChanges] !== undefined)
+    .map((key) => (key === 'password_hash' ? 'password' : key));
+  const via = source === 'users_file' ? { source } : {};
+  if (source !== 'self') await recordEvent(trx, actor, { type: 'user.updated', ...target, data: { username, changed, ...via } });
+  if (roleChanged) await recordEvent(trx, actor, { type: 'user.role_changed', ...target, data: { username, from: current.role, to: changes.role } });
+  if (disabling) await recordEvent(trx, actor, { type: 'user.disabled', ...target, data: { username } });
+  if (passwordChanged) {
+    const data = source === 'self' ? { username } : { username, reset_by_admin: source === 'admin', ...via };
+    await recordEvent(trx, actor, { type: 'user.password_changed', ...target, data });
+  }
+}
+
+/** The one delete path for users: the last-admin rule, the row (its keys, sessions and memberships cascade), the event. */
+export async function removeUser(trx: Db, actor: Actor, current: UserRow): Promise<void> {
+  await keepOneManager(trx, current, 'delete', async () => {
+    // Zero rows: another request deleted it between our read and our delete.
+    if (!(await deleteUserRow(trx, current.id))) throw fail.notFound('user', current.id);
+  });
+  await recordEvent(trx, actor, { type: 'user.deleted', target_type: 'user', target_id: current.id, data: { username: current.username } });
 }
 
 export async function updateUser(database: Database, actor: Actor, id: string, changes: UserChanges): Promise<User> {
@@ -224,51 +306,30 @@ export async function updateUser(database: Database, actor: Actor, id: string, c
   const { db } = database;
   await requireUser(db, id);
   const passwordHash = changes.password === undefined ? undefined : await hashPassword(changes.password);
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const current = await requireUser(trx, id);
-    const demoted = changes.role !== undefined && changes.role !== 'admin' && current.role === 'admin';
-    const disabled = changes.disabled === true && current.disabled === 0;
-    if ((demoted || disabled) && current.role === 'admin' && current.disabled === 0) {
-      await keepOneAdmin(trx, id, demoted ? 'demote' : 'disable');
-    }
-    const row: Partial<UsersTable> = { updated_at: nowIso() };
+    const row: UserRowChanges = {};
     if (changes.first_name !== undefined) row.first_name = changes.first_name.trim();
     if (changes.last_name !== undefined) row.last_name = trimmedOrNull(changes.last_name);
     if (changes.email !== undefined) row.email = trimmedOrNull(changes.email);
-    if (changes.role !== undefined) row.role = changes.role;
-    if (changes.disabled !== undefined) row.disabled = changes.disabled ? 1 : 0;
+    if (changes.role !== undefined) row.role = changes.role as Role;
+    if (changes.disabled !== undefined) row.disabled = changes.disabled;
     if (passwordHash !== undefined) row.password_hash = passwordHash;
-    await updateUserRow(trx, current.id, row);
-    const roleChanged = changes.role !== undefined && changes.role !== current.role;
-    if (roleChanged || disabled || passwordHash !== undefined) await deleteSessionsOfUser(trx, current.id);
-    const target = { target_type: 'user' as const, target_id: current.id };
-    const changed = Object.keys(changes).filter((key) => changes[key as keyof UserChanges] !== undefined);
-    await recordEvent(trx, actor, { type: 'user.updated', ...target, data: { username: current.username, changed } });
-    if (roleChanged) {
-      await recordEvent(trx, actor, { type: 'user.role_changed', ...target, data: { username: current.username, from: current.role, to: changes.role } });
-    }
-    if (disabled) await recordEvent(trx, actor, { type: 'user.disabled', ...target, data: { username: current.username } });
-    if (passwordHash !== undefined) {
-      await recordEvent(trx, actor, { type: 'user.password_changed', ...target, data: { username: current.username, reset_by_admin: true } });
-    }
+    await writeUserChanges(trx, actor, current, row, 'admin');
   });
   // Deleted by a concurrent request after our update: it is gone all the same.
   const updated = await findUserById(db, id.toLowerCase());
-  if (!updated) throw fail.notFound('User', id);
+  if (!updated) throw fail.notFound('user', id);
   return toUser(db, updated);
 }
 
 export async function deleteUser(database: Database, actor: Actor, id: string): Promise<User> {
   authorize(actor, 'users.manage', 'delete users');
   const { db } = database;
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const row = await requireUser(trx, id);
-    if (row.role === 'admin' && row.disabled === 0) await keepOneAdmin(trx, id, 'delete');
     const user = await toUser(trx, row);
-    // Memberships, keys and sessions go with it (ON DELETE CASCADE). Zero rows: another request
-    // deleted it between our read and our delete.
-    if (!(await deleteUserRow(trx, row.id))) throw fail.notFound('User', id);
-    await recordEvent(trx, actor, { type: 'user.deleted', target_type: 'user', target_id: row.id, data: { username: row.username } });
+    await removeUser(trx, actor, row);
     return user;
   });
 }

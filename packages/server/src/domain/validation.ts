@@ -1,16 +1,17 @@
 // The data rules every stored value obeys, whichever door (HTTP, CLI, YAML) it came in by.
 import type { FieldError } from './errors.js';
 import { fail } from './errors.js';
-import { isRole } from './policies.js';
+import { LIMITS } from './limits.js';
+import { isRole, roleRule } from './policies.js';
 
 // JavaScript's `$` without the m flag matches only at the very end, so a trailing newline fails.
-const NAME = /^(?![-_])[a-z0-9_-]+$/;
+const NAME = new RegExp(LIMITS.name_pattern);
 const NAME_RULE = "lowercase letters, digits, '-' and '_' only, not starting with '-' or '_'";
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-export const PASSWORD_MIN = 8;
-export const PASSWORD_MAX = 100;
-export const API_KEY_MIN = 8;
+const PASSWORD_MIN = LIMITS.password_min_length;
+const PASSWORD_MAX = LIMITS.password_max_length;
+const API_KEY_MIN = LIMITS.api_key_min_length;
 
 type Check = (value: unknown) => string | null;
 
@@ -41,7 +42,7 @@ export const rules = {
     if (length(value) > PASSWORD_MAX) return `at most ${PASSWORD_MAX} characters`;
     return null;
   }) as Check,
-  role: ((value) => (isRole(value) ? null : "must be 'admin' or 'annotator'")) as Check,
+  role: ((value) => (isRole(value) ? null : roleRule())) as Check,
   apiKey: ((value) => {
     if (value === undefined || value === null) return null;
     if (typeof value !== 'string') return 'must be text';

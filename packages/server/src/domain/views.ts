@@ -4,7 +4,7 @@ import { primaryKeyPreviews } from '../db/repos/credentials.js';
 import { workspaceNamesByUser } from '../db/repos/users.js';
 import { allWorkspaceNames } from '../db/repos/workspaces.js';
 import { nowIso } from '../lib/time.js';
-import type { Role } from './policies.js';
+import { workspaceScopeOfUser, type Role } from './policies.js';
 
 export interface User {
   id: string;
@@ -34,11 +34,12 @@ export async function toUsers(db: Db, rows: UserRow[]): Promise<User[]> {
 }
 
 /**
- * The caller as /api/me shows it: an admin's workspaces are all workspaces. Without a key preview
+ * The caller as /api/me shows it: the workspaces of its scope (all of them for admins). Without a key preview
  * when the caller authenticated with a key (the key itself is echoed instead).
  */
 export async function describeCaller(db: Db, row: UserRow, withPreview: boolean): Promise<User> {
-  const workspaces = row.role === 'admin' ? allWorkspaceNames(db) : workspaceNamesByUser(db, [row.id]).then((m) => m.get(row.id)!);
+  const scope = workspaceScopeOfUser(row);
+  const workspaces = scope.all ? allWorkspaceNames(db) : workspaceNamesByUser(db, [row.id]).then((m) => m.get(row.id)!);
   const preview = withPreview ? primaryKeyPreviews(db, [row.id], nowIso()).then((m) => m.get(row.id) ?? null) : null;
   return { ...toUserFields(row), workspaces: await workspaces, api_key_preview: await preview };
 }

@@ -1,8 +1,9 @@
 // Use cases on workspaces and memberships.
+import { inTransaction } from '../db/cache.js';
 import type { Database } from '../db/connect.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../db/connect.js';
 import type { Db } from '../db/schema.js';
-import { findUserById } from '../db/repos/users.js';
+import { findUserById, findUsersByIds } from '../db/repos/users.js';
 import { countDatasetsIn } from '../db/repos/datasets.js';
 import {
   countWorkspaces,
@@ -20,16 +21,17 @@ import { isUuid, newId } from '../lib/ids.js';
 import { nowIso } from '../lib/time.js';
 import { recordEvent, type AuditEvent } from './audit.js';
 import { DomainError, fail } from './errors.js';
-import { authorize, can, type Actor } from './policies.js';
+import { authorize, canSeeWorkspace, workspaceScope, type Actor } from './policies.js';
 import type { ListOptions, Page } from './users.js';
 import { MAX_PAGE } from './users.js';
 import { check, rules } from './validation.js';
 import { toUser, toUsers, type User, type Workspace } from './views.js';
 
-/** Admins see every workspace; other users only those they are members of. */
+/** The workspaces the actor's scope covers (policies.ts): all of them, or its own. */
 export async function listWorkspaces(database: Database, actor: Actor, options: ListOptions = {}): Promise<Page<Workspace>> {
   const { db } = database;
-  const memberId = can(actor, 'workspaces.read_all') || actor.kind === 'system' ? undefined : actor.id;
+  const scope = workspaceScope(actor);
+  const memberId = scope.all ? undefined : scope.memberId;
   const limit = Math.min(options.limit ?? MAX_PAGE, MAX_PAGE);
   const [items, total] = await Promise.all([
     listWorkspaceRows(db, limit, options.offset ?? 0, memberId),
@@ -44,12 +46,12 @@ export async function createWorkspace(database: Database, actor: Actor, name: st
   const now = nowIso();
   const row = { id: newId(), name, inserted_at: now, updated_at: now };
   try {
-    await database.db.transaction().execute(async (trx) => {
+    await inTransaction(database.db, async (trx) => {
       await insertWorkspace(trx, row);
       await recordEvent(trx, actor, { type: 'workspace.created', target_type: 'workspace', target_id: row.id, data: { name } });
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw fail.alreadyExists('Workspace', name);
+    if (isUniqueViolation(error)) throw fail.alreadyExists('workspace', name);
     throw error;
   }
   return row;
@@ -57,7 +59,7 @@ export async function createWorkspace(database: Database, actor: Actor, name: st
 
 async function requireWorkspace(db: Db, id: string): Promise<Workspace> {
   const row = isUuid(id) ? await findWorkspaceById(db, id.toLowerCase()) : undefined;
-  if (!row) throw fail.notFound('Workspace', id);
+  if (!row) throw fail.notFound('workspace', id);
   return row;
 }
 
@@ -67,15 +69,13 @@ async function requireWorkspace(db: Db, id: string): Promise<Workspace> {
  */
 export async function getWorkspace(database: Database, actor: Actor, id: string): Promise<Workspace> {
   const workspace = await requireWorkspace(database.db, id);
-  if (!can(actor, 'workspaces.read_all') && actor.kind === 'user' && !(await isMember(database.db, actor.id, workspace.id))) {
-    throw fail.notFound('Workspace', id);
-  }
+  if (!(await canSeeWorkspace(actor, (userId) => isMember(database.db, userId, workspace.id)))) throw fail.notFound('workspace', id);
   return workspace;
 }
 
 export async function getWorkspaceByName(database: Database, actor: Actor, name: string): Promise<Workspace> {
   const row = await findWorkspaceByName(database.db, name);
-  if (!row) throw fail.notFound('Workspace', name);
+  if (!row) throw fail.notFound('workspace', name);
   return getWorkspace(database, actor, row.id);
 }
 
@@ -89,13 +89,13 @@ export async function deleteWorkspace(database: Database, actor: Actor, id: stri
     );
   let current: Workspace | undefined;
   try {
-    return await database.db.transaction().execute(async (trx) => {
+    return await inTransaction(database.db, async (trx) => {
       const workspace = await requireWorkspace(trx, id);
       current = workspace;
       const datasets = await countDatasetsIn(trx, workspace.id);
       if (datasets > 0) throw notEmpty(workspace, datasets);
       // Memberships go with it (ON DELETE CASCADE). Zero rows: a concurrent delete won.
-      if (!(await deleteWorkspaceRow(trx, workspace.id))) throw fail.notFound('Workspace', id);
+      if (!(await deleteWorkspaceRow(trx, workspace.id))) throw fail.notFound('workspace', id);
       await recordEvent(trx, actor, { type: 'workspace.deleted', target_type: 'workspace', target_id: workspace.id, data: { name: workspace.name } });
       return workspace;
     });
@@ -112,14 +112,14 @@ export async function listMembers(database: Database, actor: Actor, workspaceId:
   await requireWorkspace(db, workspaceId);
   const ids = await memberIds(db, workspaceId);
   if (ids.length === 0) return [];
-  const rows = await db.selectFrom('users').selectAll().where('id', 'in', ids).execute();
+  const rows = await findUsersByIds(db, ids);
   const byId = new Map(rows.map((r) => [r.id, r]));
   return toUsers(db, ids.map((id) => byId.get(id)!).filter(Boolean));
 }
 
 async function requireUserRow(db: Db, id: string) {
   const row = isUuid(id) ? await findUserById(db, id.toLowerCase()) : undefined;
-  if (!row) throw fail.notFound('User', id);
+  if (!row) throw fail.notFound('user', id);
   return row;
 }
 
@@ -130,14 +130,14 @@ export async function addMember(database: Database, actor: Actor, workspaceId: s
   const workspace = await requireWorkspace(db, workspaceId);
   const user = await requireUserRow(db, userId);
   try {
-    await db.transaction().execute(async (trx) => {
+    await inTransaction(db, async (trx) => {
       await insertMemberships(trx, user.id, [workspace.id]);
       await recordEvent(trx, actor, membershipEvent('membership.added', user, workspace));
     });
   } catch (error) {
     if (isForeignKeyViolation(error)) {
       // The workspace or the user was deleted while we were adding the membership.
-      throw (await findWorkspaceById(db, workspace.id)) ? fail.notFound('User', userId) : fail.notFound('Workspace', workspaceId);
+      throw (await findWorkspaceById(db, workspace.id)) ? fail.notFound('user', userId) : fail.notFound('workspace', workspaceId);
     }
     if (isUniqueViolation(error)) {
       throw fail.conflict('membership_already_exists', `User '${user.username}' is already a member of workspace '${workspace.name}'.`, {
@@ -155,13 +155,13 @@ export async function removeMember(database: Database, actor: Actor, workspaceId
   const { db } = database;
   const workspace = await requireWorkspace(db, workspaceId);
   const user = await requireUserRow(db, userId);
-  const removed = await db.transaction().execute(async (trx) => {
+  const removed = await inTransaction(db, async (trx) => {
     if (!(await deleteMembership(trx, user.id, workspace.id))) return false;
     await recordEvent(trx, actor, membershipEvent('membership.removed', user, workspace));
     return true;
   });
   if (!removed) {
-    throw new DomainError('not_found', 'membership_not_found', `User '${user.username}' is not a member of workspace '${workspace.name}'.`, {
+    throw new DomainError('membership_not_found', `User '${user.username}' is not a member of workspace '${workspace.name}'.`, {
       user: user.username,
       workspace: workspace.name,
     });

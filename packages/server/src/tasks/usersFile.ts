@@ -4,6 +4,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, stringify } from 'yaml';
 import type { Database } from '../db/connect.js';
+import { passwordHashesById } from '../db/repos/users.js';
 import { ImportError, importUsers, type UserEntry } from '../domain/importUsers.js';
 import { SYSTEM } from '../domain/policies.js';
 import { eachUser } from '../domain/users.js';
@@ -103,7 +104,7 @@ export interface ExportOptions {
 export async function exportUsersTask(database: Database, options: ExportOptions, io: Io): Promise<void> {
   const entries: Array<Record<string, unknown>> = [];
   const hashes = options.withPasswordHashes
-    ? new Map((await database.db.selectFrom('users').select(['id', 'password_hash']).execute()).map((r) => [r.id, r.password_hash]))
+    ? await passwordHashesById(database.db)
     : undefined;
   for await (const user of eachUser(database, SYSTEM)) {
     const entry: Record<string, unknown> = {

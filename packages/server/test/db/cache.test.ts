@@ -1,8 +1,11 @@
 // The hot-path read cache (db/cache.ts): validity by write generation and age, loads shared by
-// concurrent misses, failures never cached, and sibling caches invalidated by the same writes.
+// concurrent misses, failures never cached; named caches invalidated by the repositories' writes.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ReadCache, WriteGeneration, WriteTracker } from '../../src/db/cache.js';
+import { Caches, CACHE_TABLES, inTransaction, ReadCache, WriteGeneration, type CacheName } from '../../src/db/cache.js';
+import { insertWorkspace } from '../../src/db/repos/workspaces.js';
+import { newId } from '../../src/lib/ids.js';
+import { backends, freshDatabase } from '../helpers/databases.js';
 
 function deferred<T>() {
   let resolve!: (value: T) => void;
@@ -74,42 +77,63 @@ describe('ReadCache', () => {
     assert.equal(await cache.get('k', async () => 'ok'), 'ok');
   });
 
-  it('keeps a sibling within its own bound, invalidated by the same writes', async () => {
-    const generation = new WriteGeneration();
-    const cache = new ReadCache(generation);
-    const small = cache.sibling(2);
+  it('keeps within its bound of entries', async () => {
+    const small = new ReadCache(new WriteGeneration(), 500, 2);
     await small.get('a', async () => 1);
     await small.get('b', async () => 2);
     await small.get('c', async () => 3);
     assert.equal(small.peek('a'), undefined, 'the full cache was emptied to stay within 2 entries');
     assert.equal(small.peek('c'), 3);
-    generation.bump();
-    assert.equal(small.peek('c'), undefined);
   });
 });
 
-describe('WriteTracker', () => {
-  it('counts writes that matter, and their commit; not throttling records or new sessions', () => {
-    const generation = new WriteGeneration();
-    const tracker = new WriteTracker(generation);
-    tracker.seen('select * from users');
-    assert.equal(generation.current(), 0);
-    tracker.seen('insert into "login_failures" ("username") values (?)');
-    tracker.seen('insert into "login_sessions" ("id") values (?)');
-    tracker.seen('update "login_failures" set "pending" = ? where "id" = ?');
-    tracker.seen('delete from "login_failures" where "username" = ?');
-    tracker.seen('update "api_keys" set "last_used_at" = $1 where "id" = $2');
-    assert.equal(generation.current(), 0);
-    tracker.seen('update "api_keys" set "last_used_at" = ?, "revoked_at" = ? where "id" = ?');
-    assert.equal(generation.current(), 1, 'a key revoked with its last use is a write that matters');
-    tracker.seen('select 1');
-    tracker.seen('begin');
-    tracker.seen('update "users" set "disabled" = ?');
-    assert.equal(generation.current(), 2);
-    tracker.seen('commit');
-    assert.equal(generation.current(), 3, 'the commit makes the change visible to other connections: counted again');
-    tracker.seen('begin');
-    tracker.seen('commit');
-    assert.equal(generation.current(), 3, 'a transaction that wrote nothing');
+describe('named caches', () => {
+  it('a write to a table stales exactly the caches that depend on it', async () => {
+    const caches = new Caches();
+    for (const name of Object.keys(CACHE_TABLES) as CacheName[]) await caches.get(name).get('k', async () => name);
+    caches.invalidate(['workspaces']);
+    const fresh = (Object.keys(CACHE_TABLES) as CacheName[]).filter((name) => caches.get(name).peek('k') !== undefined);
+    assert.deepEqual(fresh, ['credentials', 'default_credentials']);
+    caches.invalidate(['login_sessions']);
+    assert.equal(caches.get('credentials').peek('k'), undefined);
+    assert.equal(caches.get('default_credentials').peek('k'), 'default_credentials');
   });
 });
+
+for (const backend of backends()) {
+  describe(`repository writes invalidate the caches (${backend.name})`, () => {
+    it('at once, and again when the transaction holding them commits', async () => {
+      const database = await freshDatabase(backend);
+      try {
+        const cache = database.caches.get('workspaces_lists');
+        const now = '2026-01-01T00:00:00.000000Z';
+        await inTransaction(database.db, async (trx) => {
+          await insertWorkspace(trx, { id: newId(), name: 'one', inserted_at: now, updated_at: now });
+          // A read while the transaction is open sees the data before it: cached, then staled by the commit.
+          await cache.get('k', async () => 'before the commit');
+          assert.equal(cache.peek('k'), 'before the commit');
+        });
+        assert.equal(cache.peek('k'), undefined, 'the commit staled what was read while the transaction was open');
+        await cache.get('k', async () => 'after');
+        await insertWorkspace(database.db, { id: newId(), name: 'two', inserted_at: now, updated_at: now });
+        assert.equal(cache.peek('k'), undefined, 'a write outside a transaction stales it at once');
+      } finally {
+        await database.close();
+      }
+    });
+
+    it('refuses a write through a handle that bypasses the caches (a transaction not opened by inTransaction)', async () => {
+      const database = await freshDatabase(backend);
+      try {
+        const now = '2026-01-01T00:00:00.000000Z';
+        await assert.rejects(
+          database.db.transaction().execute((trx) => insertWorkspace(trx, { id: newId(), name: 'three', inserted_at: now, updated_at: now })),
+          /without caches/,
+        );
+        assert.equal((await database.db.selectFrom('workspaces').select('id').execute()).length, 0, 'rolled back');
+      } finally {
+        await database.close();
+      }
+    });
+  });
+}

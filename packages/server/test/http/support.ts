@@ -1,5 +1,7 @@
 // Shared assertions for the HTTP suites: the problem-details shape, the user object shape, and
 // small readers of the database used to check that rejected requests wrote nothing.
+import { ERROR_CODES, type ErrorCode } from '../../src/domain/errors.js';
+import { permissionsOf } from '../../src/domain/policies.js';
 import assert from 'node:assert/strict';
 import { call, type Reply, type TestServer } from '../helpers/http.js';
 
@@ -23,6 +25,8 @@ const USER_FIELDS = new Set([
   'updated_at',
   // GET /api/me for admins only: whether the default credentials still work (checked below).
   'default_credentials_in_use',
+  // GET /api/me only: the caller's permissions, from the role table (checked below).
+  'permissions',
 ]);
 const REQUIRED_USER_FIELDS = ['id', 'first_name', 'full_name', 'username', 'role', 'disabled', 'workspaces', 'api_key', 'inserted_at', 'updated_at'];
 
@@ -48,7 +52,11 @@ export function assertProblem(reply: Reply, status: number, code?: string): any 
   assert.equal(typeof body.detail, 'string', context);
   assert.ok(body.detail.length > 0, context);
   assert.equal(typeof body.code, 'string', context);
-  assert.ok(body.code.length > 0, context);
+  // Every code comes from the closed catalogue, always with the catalogue's status.
+  assert.match(body.code, /^[a-z][a-z0-9_]*$/, context);
+  assert.ok(Object.hasOwn(ERROR_CODES, body.code), `code not in the catalogue: ${context}`);
+  assert.equal(ERROR_CODES[body.code as ErrorCode], status, context);
+  assert.equal(body.type, `urn:argilla:problem:${body.code}`, context);
   assert.equal(typeof body.params, 'object', context);
   assert.ok(body.params !== null && !Array.isArray(body.params), context);
   assert.equal(typeof body.request_id, 'string', context);
@@ -90,6 +98,7 @@ export function assertUser(body: any, expected: Record<string, unknown> = {}): v
   const context = JSON.stringify(body);
   assert.equal(typeof body, 'object', context);
   for (const key of Object.keys(body)) assert.ok(USER_FIELDS.has(key), `unexpected field ${key} in ${context}`);
+  if ('permissions' in body) assert.deepEqual(body.permissions, [...permissionsOf(body.role)], context);
   if ('default_credentials_in_use' in body) {
     assert.equal(typeof body.default_credentials_in_use, 'boolean', context);
     assert.equal(body.role, 'admin', `only admins are told about the default credentials: ${context}`);

@@ -1,6 +1,7 @@
 // Set-at-a-time reads and writes for imports of thousands of users: a few statements per chunk
 // instead of several per user (one per table for inserts on PostgreSQL). Chunks stay well under
 // SQLite's and PostgreSQL's parameter limits.
+import { changed } from '../cache.js';
 import { CompiledQuery } from 'kysely';
 import type { ApiKeyRow, Db, MembershipsTable, Tables, UserRow, WorkspacesTable } from '../schema.js';
 import { isPostgres } from './dialect.js';
@@ -67,16 +68,20 @@ export async function insertRows<T extends object>(db: Db, table: keyof Tables, 
 
 export async function insertUsers(db: Db, rows: UserRow[]): Promise<void> {
   await insertRows(db, 'users', rows, 200, ['disabled']);
+  changed(db, 'users');
 }
 
 export async function insertWorkspaces(db: Db, rows: WorkspacesTable[]): Promise<void> {
   await insertRows(db, 'workspaces', rows, CHUNK);
+  changed(db, 'workspaces');
 }
 
 export async function insertMembershipRows(db: Db, rows: MembershipsTable[]): Promise<void> {
   await insertRows(db, 'memberships', rows, 400);
+  changed(db, 'memberships');
 }
 
 export async function insertApiKeys(db: Db, rows: ApiKeyRow[]): Promise<void> {
   await insertRows(db, 'api_keys', rows, 300);
+  changed(db, 'api_keys');
 }

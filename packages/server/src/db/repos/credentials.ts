@@ -1,9 +1,11 @@
 // API keys and login sessions. Only digests of the secrets are stored.
+import { changed } from '../cache.js';
 import type { ApiKeyRow, Db, UserRow } from '../schema.js';
 import { idList, overIdList, statement } from './dialect.js';
 
-export function insertApiKey(db: Db, row: ApiKeyRow): Promise<unknown> {
-  return db.insertInto('api_keys').values(row).execute();
+export async function insertApiKey(db: Db, row: ApiKeyRow): Promise<void> {
+  await db.insertInto('api_keys').values(row).execute();
+  changed(db, 'api_keys');
 }
 
 export async function apiKeyDigestExists(db: Db, digest: string): Promise<boolean> {
@@ -13,6 +15,7 @@ export async function apiKeyDigestExists(db: Db, digest: string): Promise<boolea
 
 export async function deleteApiKeysOfUser(db: Db, userId: string): Promise<void> {
   await db.deleteFrom('api_keys').where('user_id', '=', userId).execute();
+  changed(db, 'api_keys');
 }
 
 /** The preview of each user's oldest key that still works: the one shown as the user's `api_key`. */
@@ -61,6 +64,8 @@ export async function findApiKeyWithUser(db: Db, digest: string): Promise<KeyWit
 }
 
 export async function insertSession(db: Db, row: { id: string; user_id: string; token_digest: string; created_at: string; expires_at: string }): Promise<void> {
+  // Not reported: a new token cannot be cached yet (misses are never cached), and logins must not
+  // empty everyone's credentials cache.
   await db.insertInto('login_sessions').values(row).execute();
 }
 
@@ -75,11 +80,13 @@ export async function findSession(db: Db, tokenDigest: string): Promise<(UserRow
 
 export async function deleteSession(db: Db, tokenDigest: string): Promise<boolean> {
   const result = await db.deleteFrom('login_sessions').where('token_digest', '=', tokenDigest).executeTakeFirst();
+  changed(db, 'login_sessions');
   return Number(result.numDeletedRows) > 0;
 }
 
 export async function deleteSessionsOfUser(db: Db, userId: string): Promise<void> {
   await db.deleteFrom('login_sessions').where('user_id', '=', userId).execute();
+  changed(db, 'login_sessions');
 }
 
 /** A user's keys that are not revoked (expired ones included: they show when they stopped), oldest first. */
@@ -100,4 +107,27 @@ export function findKeyOfUser(db: Db, userId: string, keyId: string): Promise<Ap
 
 export async function updateKey(db: Db, keyId: string, changes: Partial<ApiKeyRow>): Promise<void> {
   await db.updateTable('api_keys').set(changes).where('id', '=', keyId).execute();
+  changed(db, 'api_keys');
+}
+
+/**
+ * Notes a key's last use. Not reported as a change: the cached copy is marked by the request that
+ * writes it, and busy keys must not empty everyone's cache once a minute.
+ */
+export async function touchApiKeyLastUsed(db: Db, keyId: string, at: string): Promise<void> {
+  await db.updateTable('api_keys').set({ last_used_at: at }).where('id', '=', keyId).execute();
+}
+
+/** Whether a key with this digest still lets its user in: not revoked, not expired, its user enabled. */
+export async function workingApiKeyExists(db: Db, digest: string, now: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('api_keys')
+    .innerJoin('users', 'users.id', 'api_keys.user_id')
+    .select('api_keys.id')
+    .where('api_keys.digest', '=', digest)
+    .where('api_keys.revoked_at', 'is', null)
+    .where('users.disabled', '=', 0)
+    .where((eb) => eb.or([eb('api_keys.expires_at', 'is', null), eb('api_keys.expires_at', '>', now)]))
+    .executeTakeFirst();
+  return row !== undefined;
 }

@@ -1,13 +1,31 @@
 import { sql } from 'kysely';
+import { changed } from '../cache.js';
 import type { Db, UserRow, UsersTable } from '../schema.js';
 import { forUpdate, idList, overIdList, statement } from './dialect.js';
 
-export function insertUser(db: Db, row: UsersTable): Promise<unknown> {
-  return db.insertInto('users').values(row).execute();
+export async function insertUser(db: Db, row: UsersTable): Promise<void> {
+  await db.insertInto('users').values(row).execute();
+  changed(db, 'users');
 }
 
 export function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** A user, its row locked until the transaction ends on PostgreSQL (SQLite's transactions hold the write lock). */
+export function findUserByIdForUpdate(db: Db, id: string): Promise<UserRow | undefined> {
+  return forUpdate(db, db.selectFrom('users').selectAll().where('id', '=', id)).executeTakeFirst();
+}
+
+/** Users by id (in no particular order). */
+export function findUsersByIds(db: Db, ids: string[]): Promise<UserRow[]> {
+  return ids.length === 0 ? Promise.resolve([]) : db.selectFrom('users').selectAll().where('id', 'in', ids).execute();
+}
+
+/** Every user's password hash by id (for `users export --with-password-hashes`). */
+export async function passwordHashesById(db: Db): Promise<Map<string, string>> {
+  const rows = await db.selectFrom('users').select(['id', 'password_hash']).execute();
+  return new Map(rows.map((r) => [r.id, r.password_hash]));
 }
 
 export function findUserByUsername(db: Db, username: string): Promise<UserRow | undefined> {
@@ -77,21 +95,24 @@ export async function countUsers(db: Db, filters: UserFilters = {}): Promise<num
 
 export async function updateUserRow(db: Db, id: string, changes: Partial<UsersTable>): Promise<void> {
   await db.updateTable('users').set(changes).where('id', '=', id).execute();
+  changed(db, 'users');
 }
 
 /** Deletes a user; false when it was already gone (a concurrent delete). */
 export async function deleteUserRow(db: Db, id: string): Promise<boolean> {
   const result = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+  // Its keys, sessions and memberships go with it (ON DELETE CASCADE).
+  changed(db, 'users', 'api_keys', 'login_sessions', 'memberships');
   return Number(result.numDeletedRows) > 0;
 }
 
 /**
- * The ids of enabled admins, locked until the transaction ends on PostgreSQL (SQLite transactions
- * here already hold the database's write lock), so two concurrent demotions cannot both pass the
- * "keep one admin" check.
+ * The ids of enabled users holding one of `roles`, locked until the transaction ends on PostgreSQL
+ * (SQLite transactions here already hold the database's write lock), so two concurrent demotions
+ * cannot both pass the "keep one admin" check.
  */
-export async function lockEnabledAdminIds(db: Db): Promise<string[]> {
-  const query = db.selectFrom('users').select('id').where('role', '=', 'admin').where('disabled', '=', 0);
+export async function lockEnabledUserIdsWithRoles(db: Db, roles: readonly string[]): Promise<string[]> {
+  const query = db.selectFrom('users').select('id').where('role', 'in', roles).where('disabled', '=', 0);
   const rows = await forUpdate(db, query).execute();
   return rows.map((r) => r.id);
 }

@@ -1,10 +1,12 @@
 import type { Db, MembershipsTable, WorkspaceRow } from '../schema.js';
+import { changed } from '../cache.js';
 import { statement } from './dialect.js';
 import { newId } from '../../lib/ids.js';
 import { nowIso } from '../../lib/time.js';
 
-export function insertWorkspace(db: Db, row: WorkspaceRow): Promise<unknown> {
-  return db.insertInto('workspaces').values(row).execute();
+export async function insertWorkspace(db: Db, row: WorkspaceRow): Promise<void> {
+  await db.insertInto('workspaces').values(row).execute();
+  changed(db, 'workspaces');
 }
 
 export function findWorkspaceById(db: Db, id: string): Promise<WorkspaceRow | undefined> {
@@ -32,6 +34,7 @@ export async function ensureWorkspaces(db: Db, names: string[]): Promise<{ rows:
       }))
       .onConflict((oc) => oc.column('name').doNothing())
       .execute();
+    changed(db, 'workspaces');
     const fresh = await db.selectFrom('workspaces').selectAll().where('name', 'in', missing).execute();
     for (const row of fresh) byName.set(row.name, row);
   }
@@ -68,6 +71,8 @@ export async function allWorkspaceNames(db: Db): Promise<string[]> {
 /** Deletes a workspace; false when it was already gone (a concurrent delete). */
 export async function deleteWorkspaceRow(db: Db, id: string): Promise<boolean> {
   const result = await db.deleteFrom('workspaces').where('id', '=', id).executeTakeFirst();
+  // Its memberships go with it (ON DELETE CASCADE).
+  changed(db, 'workspaces', 'memberships');
   return Number(result.numDeletedRows) > 0;
 }
 
@@ -92,6 +97,7 @@ export function membershipRows(userId: string, workspaceIds: string[]): Membersh
 export async function insertMemberships(db: Db, userId: string, workspaceIds: string[]): Promise<void> {
   if (workspaceIds.length === 0) return;
   await db.insertInto('memberships').values(membershipRows(userId, workspaceIds)).execute();
+  changed(db, 'memberships');
 }
 
 /** Adds the memberships that are missing, leaving existing ones as they are. */
@@ -102,6 +108,7 @@ export async function ensureMemberships(db: Db, userId: string, workspaceIds: st
     .values(membershipRows(userId, workspaceIds))
     .onConflict((oc) => oc.columns(['user_id', 'workspace_id']).doNothing())
     .execute();
+  changed(db, 'memberships');
 }
 
 /** Removes a membership; false when there was none. */
@@ -111,6 +118,7 @@ export async function deleteMembership(db: Db, userId: string, workspaceId: stri
     .where('user_id', '=', userId)
     .where('workspace_id', '=', workspaceId)
     .executeTakeFirst();
+  changed(db, 'memberships');
   return Number(result.numDeletedRows) > 0;
 }
 

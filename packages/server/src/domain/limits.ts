@@ -1,0 +1,25 @@
+// Every limit the server enforces, in one place. The OpenAPI document publishes this object as
+// `x-argilla-limits`, and the client's generated types carry it, so nobody copies a number.
+
+export const LIMITS = {
+  /** the most items a list answers per page (and the default page size of plain lists) */
+  page_size_max: 1000,
+  /** the largest `offset` a list accepts: more than any list will hold, and inside PostgreSQL's range */
+  offset_max: 2_147_483_647,
+  /** the default page of a records list */
+  records_page_default: 100,
+  /** records per bulk request */
+  bulk_records_max: 500,
+  /** bytes of a request body */
+  body_limit_bytes: 1024 * 1024,
+  /** usernames, workspace and dataset names (JavaScript's `$` without the m flag: no trailing newline) */
+  name_pattern: '^(?![-_])[a-z0-9_-]+$',
+  password_min_length: 8,
+  password_max_length: 100,
+  api_key_min_length: 8,
+  api_key_name_max_length: 100,
+  labels_max: 1000,
+  label_max_length: 100,
+  /** audit events per page when none is asked for */
+  audit_page_default: 100,
+} as const;
