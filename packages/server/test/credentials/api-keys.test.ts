@@ -1,4 +1,4 @@
-// API keys over their lifetime (issue 8, SPEC 10): list, create (secret shown once), revoke,
+// API keys over their lifetime: list, create (secret shown once), revoke,
 // rotate with a grace period, expiry, last use; for oneself under /api/me/api-keys and, for
 // admins, anyone under /api/users/{id}/api-keys.
 import { after, before, describe, it } from 'node:test';

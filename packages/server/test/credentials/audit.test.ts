@@ -1,4 +1,4 @@
-// The audit log (issue 8, SPEC 10): each security event with its actor, target, source address,
+// The audit log: each security event with its actor, target, source address,
 // request id and changed fields, never a secret; GET /api/audit-events (admin) with filters and
 // cursor paging; append-only; `argilla audit list`.
 import { after, before, describe, it } from 'node:test';

@@ -1,4 +1,4 @@
-// Passwords over their lifetime (issue 8, SPEC 3 and 10): PATCH /api/me/password, an admin's reset
+// Passwords over their lifetime: PATCH /api/me/password, an admin's reset
 // through PATCH /api/users/{id}, and the login sessions that end with them (and with a disable, a
 // role change or a delete).
 import { after, before, describe, it } from 'node:test';

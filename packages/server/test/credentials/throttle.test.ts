@@ -1,4 +1,4 @@
-// Login throttling (issue 8, SPEC 10): after 10 failures for a username within 15 minutes every
+// Login throttling: after 10 failures for a username within 15 minutes every
 // further attempt for it is 429 with Retry-After, right password or not; the lock doubles up to 15
 // minutes; a per-address limit of 50; a success resets the account; API keys are never throttled;
 // the state is in the database, so it holds across server processes sharing it.

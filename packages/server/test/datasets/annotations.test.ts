@@ -1,4 +1,4 @@
-// Annotations (SPEC section 6): PUT .../records/{id}/annotation stores the caller's annotation,
+// Annotations: PUT .../records/{id}/annotation stores the caller's annotation,
 // one per record and user, checked against the dataset's labelling schema, and attributed to the
 // caller by user id and username; the username survives the user's deletion.
 import { after, before, describe, it } from 'node:test';

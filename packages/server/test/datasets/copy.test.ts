@@ -1,4 +1,4 @@
-// Copying a dataset to another workspace (SPEC section 6): POST /api/datasets/{name}:copy
+// Copying a dataset to another workspace: POST /api/datasets/{name}:copy
 // {name, target_workspace} carries the settings, every record (same ids, same order) and every
 // annotation with its attribution; unknown target 404, name taken there 409; the copy is independent.
 import { after, before, describe, it } from 'node:test';

@@ -1,4 +1,4 @@
-// Datasets (SPEC section 6): create, list with counts, read, settings, delete, and the workspace
+// Datasets: create, list with counts, read, settings, delete, and the workspace
 // that cannot be deleted while it holds datasets.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// The permission table of SPEC section 6, cell by cell: every action against a dataset in workspace
+// The dataset permission table, cell by cell: every action against a dataset in workspace
 // W, by an admin (member of W or not), an annotator member of W, an annotator who is not a member of
 // W, and a caller without credentials. Allowed cells must do what they say; refused cells must
 // answer the right problem and leave the database exactly as it was.
@@ -22,9 +22,9 @@ import {
   uniqueName,
 } from './support.js';
 
-/** SPEC section 6, as data: 'yes' or the status an annotator gets. Admins: yes everywhere. */
+/** The dataset permission table, as data: 'yes' or the status an annotator gets. Admins: yes everywhere. */
 type Cell = 'yes' | 403 | 404;
-const SPEC_TABLE: Array<{ action: ActionName; admin: Cell; member: Cell; nonMember: Cell }> = [
+const PERMISSION_TABLE: Array<{ action: ActionName; admin: Cell; member: Cell; nonMember: Cell }> = [
   { action: 'list datasets', admin: 'yes', member: 'yes', nonMember: 404 },
   { action: 'read one', admin: 'yes', member: 'yes', nonMember: 404 },
   { action: 'read one (its settings)', admin: 'yes', member: 'yes', nonMember: 404 },
@@ -194,7 +194,7 @@ function send(server: TestServer, request: Request, credentials: { key?: string;
 }
 
 for (const backend of backends()) {
-  describe(`dataset permission table, SPEC 6 (${backend.name})`, () => {
+  describe(`dataset permission table (${backend.name})`, () => {
     let server: TestServer;
     let W: string;
     let W2: string;
@@ -234,11 +234,11 @@ for (const backend of backends()) {
       };
     }
 
-    it('the test table covers every action of SPEC 6 and every route', () => {
-      assert.deepEqual(SPEC_TABLE.map((r) => r.action).sort(), Object.keys(ACTIONS).sort());
+    it('the test table covers every action of the table and every route', () => {
+      assert.deepEqual(PERMISSION_TABLE.map((r) => r.action).sort(), Object.keys(ACTIONS).sort());
     });
 
-    for (const row of SPEC_TABLE) {
+    for (const row of PERMISSION_TABLE) {
       for (const { kind, column } of CALLERS) {
         const expected = column === 'none' ? 401 : row[column] === 'yes' ? 200 : row[column];
         it(`${row.action} as ${kind}: ${expected === 200 ? 'allowed' : expected}`, async () => {

@@ -1,4 +1,4 @@
-// Records (SPEC section 6): bulk logging (at most 500, upsert by id, per-record failures), loading
+// Records: bulk logging (at most 500, upsert by id, per-record failures), loading
 // with a cursor in logging order, and the filters annotated / annotated_by / label.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

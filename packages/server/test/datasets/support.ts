@@ -1,4 +1,4 @@
-// Shared helpers for the dataset suites (SPEC section 6): building request paths with the
+// Shared helpers for the dataset suites: building request paths with the
 // workspace, creating datasets and records through the API, paging through records, and reading
 // the dataset tables directly to prove what a request wrote (or did not write).
 import assert from 'node:assert/strict';

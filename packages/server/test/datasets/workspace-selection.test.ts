@@ -1,4 +1,4 @@
-// How a dataset call names its workspace (SPEC section 6): the `workspace` query parameter, else
+// How a dataset call names its workspace: the `workspace` query parameter, else
 // the X-Argilla-Workspace header; neither is a 400 problem "A workspace must be provided"; an
 // unknown workspace is a 404. Checked on every dataset route.
 import { after, before, describe, it } from 'node:test';

@@ -1,4 +1,4 @@
-// SPEC section 3 over HTTP: API keys, bearer credentials, login tokens, logout, disabled users,
+// Authentication over HTTP: API keys, bearer credentials, login tokens, logout, disabled users,
 // session ending on sensitive changes, expiry, revocation and bcrypt re-hashing.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

@@ -99,7 +99,7 @@ for (const backend of backends()) {
       assert.deepEqual(phantom, []);
     });
 
-    it('covers each route of SPEC section 5', () => {
+    it('covers each route of the HTTP API', () => {
       const spec = [
         'get /api/me',
         'get /api/users',

@@ -1,4 +1,4 @@
-// Who may call what (SPEC sections 1 and 5), and the order of checks: 401 before 422 before 403
+// Who may call what, and the order of checks: 401 before 422 before 403
 // before 404/409. Every refused request must leave the database as it was.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

@@ -93,7 +93,7 @@ export function assertNoSecrets(value: unknown): void {
   assert.ok(!/\$2[aby]\$/.test(text), `a bcrypt hash left the server: ${text}`);
 }
 
-/** Fails unless `body` is a user object of SPEC section 5, with the values given in `expected`. */
+/** Fails unless `body` is a user object of the HTTP API, with the values given in `expected`. */
 export function assertUser(body: any, expected: Record<string, unknown> = {}): void {
   const context = JSON.stringify(body);
   assert.equal(typeof body, 'object', context);

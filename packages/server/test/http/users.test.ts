@@ -1,4 +1,4 @@
-// The user routes of SPEC section 5: GET /api/me, GET/POST /api/users, GET/PATCH/DELETE
+// The user routes of the HTTP API: GET /api/me, GET/POST /api/users, GET/PATCH/DELETE
 // /api/users/{id}: response shapes, key exposure, updates, deletes, the last admin, and lists.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// The workspace and membership routes of SPEC section 5.
+// The workspace and membership routes of the HTTP API.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { backends } from '../helpers/databases.js';

@@ -10,7 +10,7 @@ import { authenticateApiKey, login } from '../../src/domain/auth.js';
 import { digestSecret } from '../../src/lib/secrets.js';
 
 const root = process.env.ARGILLA_TEST_ROOT ?? join(import.meta.dirname, '..', '..', '..', '..');
-// The guide's users file (a copy of shared/fixtures/seed-users.yaml, kept in the repository).
+// The guide's users file (the guide's example, kept in the repository).
 const GUIDE_FILE = join(root, 'packages', 'server', 'test', 'fixtures', 'seed-users.yaml');
 const GUIDE = readFileSync(GUIDE_FILE, 'utf8');
 const HASH_1234 = '$2y$05$xtl7iy3bpqchUwiQMjEHe.tY7OaIjDrg43W3TB4EHQ7izvdjvGtPS';
