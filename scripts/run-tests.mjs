@@ -3,7 +3,7 @@
 //   ARGILLA_TEST_DATABASE_URL=postgresql://...  use this server instead of starting one
 //   ARGILLA_TEST_REQUIRE_POSTGRES=1             fail instead of skipping when PostgreSQL is unavailable
 //   npm test -- <file or folder ...>            run only those test files
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startCluster } from './pg.mjs';
@@ -21,13 +21,33 @@ function findTests(path) {
   });
 }
 
-const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
-if (build.status !== 0) process.exit(build.status ?? 1);
-// The server's tests are type-checked too (tsx runs them without checking types).
-const typecheck = spawnSync('npx', ['tsc', '-p', 'packages/server/tsconfig.test.json'], { cwd: root, stdio: 'inherit' });
-if (typecheck.status !== 0) {
-  console.error('The server tests do not type-check (npx tsc -p packages/server/tsconfig.test.json).');
-  process.exit(typecheck.status ?? 1);
+// ARGILLA_TEST_SKIP_BUILD=1: the sources are built already (a run started by a test of this script).
+if (process.env.ARGILLA_TEST_SKIP_BUILD !== '1') {
+  const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+  // The server's tests are type-checked too (tsx runs them without checking types).
+  const typecheck = spawnSync('npx', ['tsc', '-p', 'packages/server/tsconfig.test.json'], { cwd: root, stdio: 'inherit' });
+  if (typecheck.status !== 0) {
+    console.error('The server tests do not type-check (npx tsc -p packages/server/tsconfig.test.json).');
+    process.exit(typecheck.status ?? 1);
+  }
+}
+
+// Interrupted (Ctrl-C, or a CI time-out's SIGTERM): stop the tests and the throwaway cluster, and
+// remove its folder, before leaving; a PostgreSQL server left running would outlive the run.
+let cluster = null;
+let child = null;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    console.error(`\n${signal}: stopping the tests${cluster ? ' and the throwaway PostgreSQL cluster' : ''}.`);
+    child?.kill('SIGTERM');
+    try {
+      cluster?.stop();
+    } catch (error) {
+      console.error(`Could not stop the PostgreSQL cluster: ${error.message}`);
+    }
+    process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
+  });
 }
 
 const args = process.argv.slice(2);
@@ -38,7 +58,6 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-let cluster = null;
 let postgresNote;
 if (process.env.ARGILLA_TEST_DATABASE_URL) {
   postgresNote = `PostgreSQL: using ARGILLA_TEST_DATABASE_URL`;
@@ -46,7 +65,7 @@ if (process.env.ARGILLA_TEST_DATABASE_URL) {
   try {
     cluster = await startCluster();
     process.env.ARGILLA_TEST_DATABASE_URL = cluster.url;
-    postgresNote = `PostgreSQL: throwaway cluster at ${cluster.url}`;
+    postgresNote = `PostgreSQL: throwaway cluster at ${cluster.url} (folder ${cluster.dir})`;
   } catch (error) {
     postgresNote = `PostgreSQL: SKIPPED (${error.message.split('\n')[0]}); only SQLite was tested`;
     if (requirePostgres) {
@@ -61,7 +80,7 @@ const outDir = join(root, 'test-results');
 mkdirSync(outDir, { recursive: true });
 // One file per run, so that runs side by side do not read each other's results.
 const tapFile = join(outDir, `results-${process.pid}.tap`);
-const result = spawnSync(
+child = spawn(
   process.execPath,
   [
     '--import',
@@ -75,7 +94,10 @@ const result = spawnSync(
   ],
   { cwd: root, stdio: 'inherit', env: { ...process.env, ARGILLA_TEST_ROOT: root } },
 );
+const status = await new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+child = null;
 cluster?.stop();
+cluster = null;
 
 const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
 rmSync(tapFile, { force: true });
@@ -86,4 +108,4 @@ if (tests === 0) {
   console.error('No test ran: treating that as a failure.');
   process.exit(1);
 }
-process.exit(result.status === 0 && fail === 0 ? 0 : 1);
+process.exit(status === 0 && fail === 0 ? 0 : 1);

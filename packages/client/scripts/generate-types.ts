@@ -8,6 +8,12 @@
 //
 // Only the JSON Schema the server emits is handled (object, array, scalar types, anyOf/oneOf,
 // enum/const, nullable type lists, local $ref); anything else becomes `unknown`, never an error.
+//
+// Besides types, two kinds of values come out, so that no number or list is copied by hand:
+// - LIMITS, from the document's `x-argilla-limits` extension (keys in camelCase);
+// - for each component schema that is an enum of strings, its values as a `const` array named
+//   after it (`AuditEventType` → `AUDIT_EVENT_TYPES`), for code that must list or check them.
+// A document without them (an older server) gives neither.
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Schema = { [key: string]: Json };
@@ -151,16 +157,90 @@ function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * The values of a schema that admits only strings from a fixed list, else undefined: an `enum`, a
+ * `const`, or a union of those (the server's unions of literals come out as `anyOf` of one-value enums).
+ */
+export function stringEnumValues(schema: Json | undefined): string[] | undefined {
+  if (!isObject(schema)) return undefined;
+  let values: Json[] | undefined;
+  if (Array.isArray(schema.enum)) values = schema.enum;
+  else if ('const' in schema) values = [schema.const!];
+  else {
+    const options = Array.isArray(schema.anyOf) ? schema.anyOf : Array.isArray(schema.oneOf) ? schema.oneOf : [];
+    const parts = options.map((option) => stringEnumValues(option));
+    if (parts.every((part) => part !== undefined)) values = parts.flat();
+  }
+  if (values === undefined || values.length === 0 || !values.every((value): value is string => typeof value === 'string')) return undefined;
+  return [...new Set(values)];
+}
+
+/** The words of a type name, upper-cased: `AuditEventType` → AUDIT, EVENT, TYPE. */
+function upperWords(name: string): string[] {
+  return (name.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g) ?? [name]).map((word) => word.toUpperCase());
+}
+
+function plural(word: string): string {
+  if (/(S|X|Z|CH|SH)$/.test(word)) return `${word}ES`;
+  if (/[^AEIOU]Y$/.test(word)) return `${word.slice(0, -1)}IES`;
+  return `${word}S`;
+}
+
+/** The name of the constant listing an enum's values: `AuditEventType` → `AUDIT_EVENT_TYPES`, `Permission` → `PERMISSIONS`. */
+export function enumConstName(type: string): string {
+  const words = upperWords(type);
+  words.push(plural(words.pop()!));
+  return words.join('_');
+}
+
+/** `page_size_max` → `pageSizeMax`. */
+function camelCase(key: string): string {
+  return key.replace(/[^A-Za-z0-9]+([A-Za-z0-9])?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''));
+}
+
+/** `export const LIMITS = {...} as const` from the document's `x-argilla-limits`, or '' without it. */
+function limitsConstant(extension: Json | undefined): string {
+  if (!isObject(extension)) return '';
+  const seen = new Map<string, string>();
+  let body = '';
+  // Sorted like everything else here, so the text does not depend on the order the server wrote.
+  for (const key of Object.keys(extension).sort(compareStrings)) {
+    const name = camelCase(key);
+    if (seen.has(name)) throw new Error(`x-argilla-limits: '${key}' and '${seen.get(name)}' both become '${name}'`);
+    seen.set(name, key);
+    body += `  ${propertyName(name)}: ${JSON.stringify(extension[key])},\n`;
+  }
+  return `
+/**
+ * The limits the server enforces, from the \`x-argilla-limits\` extension of its OpenAPI document
+ * (\`page_size_max\` becomes \`pageSizeMax\`). Patterns are JavaScript regular expressions as text.
+ */
+export const LIMITS = {
+${body}} as const;
+`;
+}
+
 /** The TypeScript source of src/generated/api.ts for an OpenAPI 3.1 document. */
 export function generateTypes(document: unknown): string {
   const doc = document as Schema;
-  let out = HEADER;
+  const limits = limitsConstant(doc['x-argilla-limits']);
+  let out = HEADER + limits;
+  // Value names share one namespace, unlike type names: two schemas must not make the same one.
+  const constants = new Set(limits === '' ? [] : ['LIMITS']);
   const components = isObject(doc.components) && isObject(doc.components.schemas) ? doc.components.schemas : {};
   for (const name of Object.keys(components).sort(compareStrings)) {
     const schema = components[name];
     out += `\n${docComment(isObject(schema) ? schema.description : undefined, '')}`;
     const type = schemaToType(schema, '');
     out += type.startsWith('{') ? `export interface ${typeName(name)} ${type}\n` : `export type ${typeName(name)} = ${type};\n`;
+    const values = stringEnumValues(schema);
+    if (values !== undefined) {
+      const constant = enumConstName(typeName(name));
+      if (constants.has(constant)) throw new Error(`schema '${name}': the constant ${constant} is generated twice`);
+      constants.add(constant);
+      out += `/** Every ${typeName(name)}, in the order the server lists them. */\n`;
+      out += `export const ${constant} = [\n${values.map((value) => `  ${JSON.stringify(value)},\n`).join('')}] as const;\n`;
+    }
   }
 
   out += `

@@ -1,9 +1,14 @@
 // Every failure the client reports is an ArgillaError. HTTP error answers become an ApiError
 // subclass chosen by status, carrying the server's RFC 9457 problem details; failures to reach
 // the server at all become a NetworkError (or its TimeoutError) carrying the URL.
-import type { Problem } from './generated/api.js';
+import type { Problem as ServerProblem } from './generated/api.js';
 
-export type { Problem };
+/**
+ * The RFC 9457 body of an error answer. `code` is text rather than the server's `ErrorCode` (see
+ * ERROR_CODES): a newer server may answer a code this client does not know, and an answer that is
+ * not a problem at all (a proxy's error page) gets `http_<status>`.
+ */
+export type Problem = Omit<ServerProblem, 'code'> & { code: string };
 
 /** The request an error answer belongs to. */
 export interface ErrorRequest {

@@ -37,6 +37,17 @@ export {
   type WorkspaceErrorCode,
 } from './errors.js';
 export type { Answer } from './transport.js';
+// Generated from the server's OpenAPI document: its limits, and the values of its closed lists.
+export {
+  AUDIT_EVENT_TYPES,
+  ERROR_CODES,
+  LIMITS,
+  PERMISSIONS,
+  ROLES,
+  type AuditEventType,
+  type ErrorCode,
+  type Permission,
+} from './generated/api.js';
 export type {
   AnnotateOptions,
   Annotation,

@@ -28,6 +28,56 @@ export interface Answer<T> {
   body: T;
 }
 
+/** What a call of an API operation sends, before headers: the method, the path and the body. */
+export interface Outgoing {
+  method: string;
+  /** the operation's path with its parameters and query filled in */
+  path: string;
+  body?: string;
+  contentType?: string;
+}
+
+/** The parts of an operation call, as `Argilla.request` takes them (typed there, per operation). */
+export interface CallParts {
+  path?: unknown;
+  query?: unknown;
+  body?: unknown;
+  /** send the body as `application/x-www-form-urlencoded` instead of JSON */
+  form?: boolean;
+}
+
+/**
+ * Turns `METHOD /path/{param}` and its parts into what goes on the wire. `jsonText`, when given, is
+ * the body already serialised (`log` builds its batches as text) and replaces `parts.body`.
+ */
+export function outgoing(operation: string, parts: CallParts, jsonText?: string): Outgoing {
+  const space = operation.indexOf(' ');
+  const method = operation.slice(0, space);
+  const pathParams = (parts.path ?? {}) as Record<string, string | number>;
+  let path = operation.slice(space + 1).replace(/\{([^}]+)\}/g, (_match, name: string) => {
+    const value = pathParams[name];
+    if (value === undefined || String(value) === '') {
+      throw new ArgillaError(`${operation}: the path parameter '${name}' is missing.`, 'invalid_argument');
+    }
+    return encodeURIComponent(String(value));
+  });
+  const search = formEncoded(parts.query);
+  if (search !== '') path += `?${search}`;
+  if (jsonText !== undefined) return { method, path, body: jsonText, contentType: 'application/json' };
+  if (parts.body === undefined) return { method, path };
+  if (parts.form) return { method, path, body: formEncoded(parts.body), contentType: 'application/x-www-form-urlencoded' };
+  return { method, path, body: JSON.stringify(parts.body), contentType: 'application/json' };
+}
+
+/** `key=value&...` of an object's entries, leaving out the undefined and null ones. */
+function formEncoded(values: unknown): string {
+  const encoded = new URLSearchParams();
+  for (const [key, value] of Object.entries((values ?? {}) as Record<string, unknown>)) {
+    if (value !== undefined && value !== null) encoded.append(key, String(value));
+  }
+  return encoded.toString();
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function describeCause(error: unknown): string {

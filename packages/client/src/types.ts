@@ -1,6 +1,7 @@
 // The public request and response types, all derived from the generated wire types
 // (src/generated/api.ts), so a change on the server shows up here at compile time.
-import type { Dataset, DatasetRecord, DatasetSettings, Operations, Problem, User, Workspace } from './generated/api.js';
+import type { Dataset, DatasetRecord, DatasetSettings, Operations, User, Workspace } from './generated/api.js';
+import type { Problem } from './errors.js';
 
 export type { Dataset, DatasetRecord, DatasetSettings, Operations, Problem, User, Workspace };
 
@@ -104,8 +105,8 @@ export interface LogOptions extends WorkspaceOption {
   /** records per request, 1 to 500 (the server's limit; default 500) */
   batchSize?: number;
   /**
-   * Upper bound on a request body in bytes (default 1,000,000, under the server's 1 MiB limit): a
-   * batch is sent early when its next record would cross it.
+   * Upper bound on a request body in bytes (default: 95% of the server's body limit, 996,147 of
+   * its 1 MiB): a batch is sent early when its next record would cross it.
    */
   maxBatchBytes?: number;
   signal?: AbortSignal;

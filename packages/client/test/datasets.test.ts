@@ -1,4 +1,4 @@
-// The dataset helpers (SPEC section 8) against a real server, on each backend: every helper's happy
+// The dataset helpers against a real server, on each backend: every helper's happy
 // path, the error mapping, log in batches with global error indexes, iterRecords and load, copy
 // with annotations, the workspace each call goes to, and the module-level functions.
 import { after, before, describe, it } from 'node:test';

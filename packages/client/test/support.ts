@@ -2,11 +2,10 @@
 // assertions on the typed errors.
 import assert from 'node:assert/strict';
 import { Argilla, ApiError, type ArgillaOptions } from '@argilla-ts/client';
-import { makeUser, startTestServer, type Made, type TestServer } from '../../server/test/helpers/http.js';
-import type { TestBackend } from '../../server/test/helpers/databases.js';
+import { makeUser, startTestServer, type Made, type TestBackend, type TestServer } from '@argilla-ts/server/testkit';
 
 export { makeUser, startTestServer, type Made, type TestServer };
-export { backends } from '../../server/test/helpers/databases.js';
+export { backends } from '@argilla-ts/server/testkit';
 
 /** a well-formed UUID that names nothing */
 export const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';

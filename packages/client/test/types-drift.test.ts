@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { generateTypes, schemaToType } from '../scripts/generate-types.js';
+import { enumConstName, generateTypes, schemaToType, stringEnumValues } from '../scripts/generate-types.js';
 import { backends, startTestServer, type TestServer } from './support.js';
 
 const generatedFile = fileURLToPath(new URL('../src/generated/api.ts', import.meta.url));
@@ -152,5 +152,64 @@ describe('client: the type generator', () => {
     assert.match(text, /export interface ApiRecord \{\n {2}fields: Record<string, unknown>;\n\}/);
     assert.match(text, /response: ApiRecord;/);
     assert.doesNotMatch(text, /interface Record\b/);
+  });
+
+  it('writes LIMITS from the x-argilla-limits extension, keys in camelCase and sorted; nothing without it', () => {
+    const text = generateTypes({
+      'x-argilla-limits': { page_size_max: 1000, name_pattern: '^[a-z]+$', 'body-limit-bytes': 1048576, flag: true },
+      paths: {},
+    });
+    assert.match(
+      text,
+      /export const LIMITS = \{\n {2}bodyLimitBytes: 1048576,\n {2}flag: true,\n {2}namePattern: "\^\[a-z\]\+\$",\n {2}pageSizeMax: 1000,\n\} as const;\n/,
+    );
+    assert.doesNotMatch(generateTypes({ paths: {} }), /LIMITS/);
+    const reordered = generateTypes({ 'x-argilla-limits': { flag: true, 'body-limit-bytes': 1048576, name_pattern: '^[a-z]+$', page_size_max: 1000 }, paths: {} });
+    assert.equal(reordered, text, 'the order the server writes the entries in does not matter');
+    assert.throws(() => generateTypes({ 'x-argilla-limits': { a_b: 1, aB: 2 }, paths: {} }), /both become 'aB'/);
+  });
+
+  it('lists the values of every string enum schema in a constant named after it', () => {
+    assert.equal(enumConstName('AuditEventType'), 'AUDIT_EVENT_TYPES');
+    assert.equal(enumConstName('ErrorCode'), 'ERROR_CODES');
+    assert.equal(enumConstName('Permission'), 'PERMISSIONS');
+    assert.equal(enumConstName('AnnotationStatus'), 'ANNOTATION_STATUSES');
+    assert.equal(enumConstName('Policy'), 'POLICIES');
+    assert.equal(enumConstName('HTTPMethod'), 'HTTP_METHODS');
+    // the two forms the server may publish: an enum, and a union of one-value enums (or consts)
+    assert.deepEqual(stringEnumValues({ type: 'string', enum: ['a', 'b'] }), ['a', 'b']);
+    assert.deepEqual(stringEnumValues({ anyOf: [{ type: 'string', enum: ['a'] }, { type: 'string', const: 'b' }] }), ['a', 'b']);
+    assert.equal(stringEnumValues({ anyOf: [{ type: 'string', enum: ['a'] }, { type: 'number' }] }), undefined);
+    assert.equal(stringEnumValues({ enum: [1, 2] }), undefined);
+    assert.equal(stringEnumValues({ type: 'object', properties: {} }), undefined);
+
+    const text = generateTypes({
+      components: {
+        schemas: {
+          ErrorCode: { type: 'string', enum: ['last_admin', 'forbidden'] },
+          Role: { anyOf: [{ type: 'string', enum: ['admin'] }, { type: 'string', enum: ['annotator'] }] },
+          Thing: { type: 'object', properties: { code: { $ref: '#/components/schemas/ErrorCode' } } },
+        },
+      },
+      paths: {},
+    });
+    assert.match(text, /export type ErrorCode = "last_admin" \| "forbidden";\n(\/\*\*.*\*\/\n)?export const ERROR_CODES = \[\n {2}"last_admin",\n {2}"forbidden",\n\] as const;\n/);
+    assert.match(text, /export type Role = "admin" \| "annotator";\n(\/\*\*.*\*\/\n)?export const ROLES = \[\n {2}"admin",\n {2}"annotator",\n\] as const;\n/);
+    assert.doesNotMatch(text, /THINGS/);
+    assert.throws(
+      () => generateTypes({ components: { schemas: { Limit: { enum: ['a'] } } }, 'x-argilla-limits': { a: 1 }, paths: {} }),
+      /LIMITS is generated twice/,
+    );
+  });
+
+  it('the committed file carries what the client relies on: LIMITS and the enum constants', async () => {
+    const api = await import('../src/generated/api.js');
+    assert.equal(typeof api.LIMITS.pageSizeMax, 'number');
+    assert.equal(typeof api.LIMITS.bulkRecordsMax, 'number');
+    assert.equal(typeof api.LIMITS.bodyLimitBytes, 'number');
+    assert.doesNotThrow(() => new RegExp(api.LIMITS.namePattern));
+    for (const list of [api.ERROR_CODES, api.AUDIT_EVENT_TYPES, api.PERMISSIONS]) {
+      assert.ok(Array.isArray(list) && list.length > 0 && list.every((value) => typeof value === 'string'));
+    }
   });
 });

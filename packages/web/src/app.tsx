@@ -1,6 +1,6 @@
 // The application shell: restores the session from the stored token, routes between pages, and
 // draws the header (navigation, who is logged in, log out) and the default-credentials banner.
-import type { Argilla } from '@argilla-ts/client';
+import type { Argilla, Permission } from '@argilla-ts/client';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { Notice } from './components.js';
 import { AuditPage } from './pages/AuditPage.js';
@@ -9,6 +9,7 @@ import { LoginPage } from './pages/LoginPage.js';
 import { ProfilePage } from './pages/ProfilePage.js';
 import { UsersPage } from './pages/UsersPage.js';
 import { WorkspacesPage } from './pages/WorkspacesPage.js';
+import { can, canAny } from './permissions.js';
 import { navigate, useRoute, type Route } from './router.js';
 import { forgetSession, logOut, makeClient, storedToken, type Me } from './session.js';
 
@@ -27,13 +28,32 @@ interface Session {
   me: Me;
 }
 
-const PAGES: Record<string, { title: string; adminOnly: boolean; render: (props: PageProps) => preact.JSX.Element }> = {
-  '/home': { title: 'Home', adminOnly: false, render: (props) => <HomePage {...props} /> },
-  '/profile': { title: 'Profile', adminOnly: false, render: (props) => <ProfilePage {...props} /> },
-  '/users': { title: 'Users', adminOnly: true, render: (props) => <UsersPage {...props} /> },
-  '/workspaces': { title: 'Workspaces', adminOnly: true, render: (props) => <WorkspacesPage {...props} /> },
-  '/audit': { title: 'Audit log', adminOnly: true, render: (props) => <AuditPage {...props} /> },
+interface PageEntry {
+  title: string;
+  /** the label of its entry in the navigation */
+  nav: string;
+  /** the page is open to users holding any one of these; everyone when absent */
+  needs?: readonly Permission[];
+  render: (props: PageProps) => preact.JSX.Element;
+}
+
+/** The pages, in the order of the navigation. */
+const PAGES: Record<string, PageEntry> = {
+  '/home': { title: 'Home', nav: 'Home', render: (props) => <HomePage {...props} /> },
+  '/profile': { title: 'Profile', nav: 'Profile', render: (props) => <ProfilePage {...props} /> },
+  '/users': { title: 'Users', nav: 'Users', needs: ['users.read'], render: (props) => <UsersPage {...props} /> },
+  '/workspaces': {
+    title: 'Workspaces',
+    nav: 'Workspaces',
+    needs: ['workspaces.manage', 'memberships.manage'],
+    render: (props) => <WorkspacesPage {...props} />,
+  },
+  '/audit': { title: 'Audit log', nav: 'Audit log', needs: ['audit.read'], render: (props) => <AuditPage {...props} /> },
 };
+
+function mayOpen(me: Me, page: PageEntry): boolean {
+  return page.needs === undefined || canAny(me, page.needs);
+}
 
 export function App() {
   const route = useRoute();
@@ -93,11 +113,12 @@ export function App() {
     const me = (await current.client.whoami()) as Me;
     if (sessionRef.current === current) setSession({ client: current.client, me });
   }, []);
+  // Keyed on the path alone: a refreshed user (a new session value) must not trigger another refresh.
   useEffect(() => {
     if (session) refreshMe().catch(() => {});
     const page = PAGES[route.path];
     document.title = page ? `${page.title} · Argilla` : route.path === '/login' ? 'Log in · Argilla' : 'Argilla';
-  }, [route.path]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [route.path]);
 
   if (session === undefined) return <p class="loading">Loading…</p>;
 
@@ -116,7 +137,6 @@ export function App() {
   }
 
   const { client, me } = session;
-  const isAdmin = me.role === 'admin';
   const page = PAGES[route.path];
   const props: PageProps = { client, me, route, refreshMe, endSession: (notice) => endSession(notice) };
   const logout = async () => {
@@ -138,11 +158,11 @@ export function App() {
         </a>
         <nav aria-label="Main">
           <ul>
-            <NavLink path="/home" current={route.path} label="Home" />
-            <NavLink path="/profile" current={route.path} label="Profile" />
-            {isAdmin ? <NavLink path="/users" current={route.path} label="Users" /> : null}
-            {isAdmin ? <NavLink path="/workspaces" current={route.path} label="Workspaces" /> : null}
-            {isAdmin ? <NavLink path="/audit" current={route.path} label="Audit log" /> : null}
+            {Object.entries(PAGES)
+              .filter(([, entry]) => mayOpen(me, entry))
+              .map(([path, entry]) => (
+                <NavLink key={path} path={path} current={route.path} label={entry.nav} />
+              ))}
           </ul>
         </nav>
         <div class="whoami">
@@ -155,7 +175,7 @@ export function App() {
           </button>
         </div>
       </header>
-      {isAdmin && me.default_credentials_in_use ? (
+      {can(me, 'users.manage') && me.default_credentials_in_use ? (
         <div class="banner" role="alert" data-testid="default-credentials-banner">
           <strong>Warning:</strong> the default admin credentials (user <code>argilla</code>, password <code>1234</code> or API key{' '}
           <code>argilla.apikey</code>) still work, so anyone can log in as admin. Change that password and revoke the default API key:{' '}
@@ -170,10 +190,10 @@ export function App() {
         </div>
       ) : null}
       <main id="main" tabIndex={-1}>
-        {page && (!page.adminOnly || isAdmin) ? (
+        {page && mayOpen(me, page) ? (
           <page.render {...props} />
         ) : page ? (
-          <Notice kind="error">Only admins can see this page.</Notice>
+          <Notice kind="error">Your role does not give access to this page.</Notice>
         ) : (
           <p>Loading…</p>
         )}

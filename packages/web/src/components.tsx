@@ -87,7 +87,7 @@ interface SelectProps {
   name: string;
   value: string;
   onChange: (value: string) => void;
-  options: Array<{ value: string; label: string }>;
+  options: ReadonlyArray<{ value: string; label: string }>;
   error?: string;
 }
 

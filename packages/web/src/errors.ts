@@ -66,7 +66,8 @@ export function describeError(error: unknown, codeFields: CodeFields = {}): Desc
     const mapped = codeFields[error.code];
     if (mapped) return { fields: { [mapped.field]: mapped.message ?? sentence(error.detail) } };
     if (error instanceof UnauthorizedError) return { fields, message: 'Your session has ended: log in again.' };
-    if (error instanceof ForbiddenError) return { fields, message: 'Only admins can do this.' };
+    // The server names what the role may not do ("Your role is not allowed to create users.").
+    if (error instanceof ForbiddenError) return { fields, message: error.detail ? sentence(error.detail) : 'Your role does not allow this.' };
     if (error instanceof NotFoundError || error instanceof AlreadyExistsError) return { fields, message: sentence(error.detail) };
     if (error instanceof ServerError) {
       return { fields, message: `${sentence(error.detail)} If it keeps happening, quote request id ${error.requestId}.` };

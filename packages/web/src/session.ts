@@ -6,7 +6,10 @@ import { Argilla, type User } from '@argilla-ts/client';
 const TOKEN_KEY = 'argilla.token';
 const WORKSPACE_KEY = 'argilla.workspace.';
 
-/** The user as GET /api/me describes it; admins also learn whether the default credentials work. */
+/**
+ * The user as GET /api/me describes it: with `permissions`, what its role allows (read through
+ * permissions.ts), and for those who manage users whether the default credentials still work.
+ */
 export type Me = User & { default_credentials_in_use?: boolean };
 
 /** A dataset of GET /api/datasets, with its record and annotation counts. */

@@ -290,7 +290,7 @@ describe('API key rotation and the audit log in Chromium', { skip }, () => {
       await annotator.goto(`${server.url}/#/audit`);
       await annotator.waitForURL(/#\/login\?next=%2Faudit$/);
       await logIn(annotator, ANNOTATOR, ANNOTATOR_PASSWORD);
-      await annotator.getByText('Only admins can see this page.').waitFor();
+      await annotator.getByText('Your role does not give access to this page.').waitFor();
       assert.match(annotator.url(), /#\/audit$/);
       assert.equal(await annotator.getByTestId('audit-table').count(), 0);
       assert.deepEqual(await annotator.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts(), ['Home', 'Profile']);

@@ -5,10 +5,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createDefaultUser } from '../../server/src/domain/defaultUser.js';
-import { buildApp, type App } from '../../server/src/http/app.js';
-import { registerWebUi } from '../../server/src/http/web.js';
-import { backends, freshDatabase } from '../../server/test/helpers/databases.js';
+import { backends, buildApp, createDefaultUser, freshDatabase, registerWebUi, type App } from '@argilla-ts/server/testkit';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
 export const WEB_DIST = resolve(import.meta.dirname, '../dist');

@@ -5,9 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { buildApp } from '../../server/src/http/app.js';
-import { registerWebUi, WEB_DIST_DIR } from '../../server/src/http/web.js';
-import { backends, freshDatabase } from '../../server/test/helpers/databases.js';
+import { backends, buildApp, freshDatabase, registerWebUi, WEB_DIST_DIR } from '@argilla-ts/server/testkit';
 import { startUiServer, WEB_DIST, type UiServer } from './helpers.js';
 
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";

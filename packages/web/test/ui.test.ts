@@ -228,7 +228,7 @@ describe('web UI in Chromium', { skip }, () => {
 
     // Typing an admin page's address shows a refusal (and the server refuses anyway).
     await page.goto(`${server.url}/#/users`);
-    await page.getByText('Only admins can see this page.').waitFor();
+    await page.getByText('Your role does not give access to this page.').waitFor();
     await shots.take(page, 'annotator-users-refused');
   });
 

@@ -3,6 +3,27 @@
 // test/types-drift.test.ts fails when this file no longer matches what the server publishes.
 /* eslint-disable */
 
+/**
+ * The limits the server enforces, from the `x-argilla-limits` extension of its OpenAPI document
+ * (`page_size_max` becomes `pageSizeMax`). Patterns are JavaScript regular expressions as text.
+ */
+export const LIMITS = {
+  apiKeyMinLength: 8,
+  apiKeyNameMaxLength: 100,
+  auditPageDefault: 100,
+  bodyLimitBytes: 1048576,
+  bulkRecordsMax: 500,
+  labelMaxLength: 100,
+  labelsMax: 1000,
+  namePattern: "^(?![-_])[a-z0-9_-]+$",
+  offsetMax: 2147483647,
+  pageSizeMax: 1000,
+  passwordMaxLength: 100,
+  passwordMinLength: 8,
+  recordIdMaxLength: 200,
+  recordsPageDefault: 100,
+} as const;
+
 export interface ApiKey {
   /** a UUID */
   id: string;
@@ -15,6 +36,28 @@ export interface ApiKey {
   last_used_at: string | null;
   expires_at: string | null;
 }
+
+export type AuditEventType = "auth.login.succeeded" | "auth.login.failed" | "auth.logout" | "user.created" | "user.updated" | "user.disabled" | "user.deleted" | "user.role_changed" | "user.password_changed" | "api_key.created" | "api_key.rotated" | "api_key.revoked" | "workspace.created" | "workspace.deleted" | "membership.added" | "membership.removed" | "users.migrated";
+/** Every AuditEventType, in the order the server lists them. */
+export const AUDIT_EVENT_TYPES = [
+  "auth.login.succeeded",
+  "auth.login.failed",
+  "auth.logout",
+  "user.created",
+  "user.updated",
+  "user.disabled",
+  "user.deleted",
+  "user.role_changed",
+  "user.password_changed",
+  "api_key.created",
+  "api_key.rotated",
+  "api_key.revoked",
+  "workspace.created",
+  "workspace.deleted",
+  "membership.added",
+  "membership.removed",
+  "users.migrated",
+] as const;
 
 export interface Dataset {
   /** a UUID */
@@ -55,6 +98,15 @@ export interface DatasetRecord {
   updated_at: string;
 }
 
+/** a record to log: any other property is ignored */
+export interface DatasetRecordInput {
+  /** text or a whole number; left out (or null), the server makes one; a known id replaces that record */
+  id?: string | number | null;
+  /** the data to annotate, e.g. {"text": "..."} */
+  fields: Record<string, unknown>;
+  metadata?: Record<string, unknown> | null;
+}
+
 /** the labelling schema */
 export interface DatasetSettings {
   task: "text_classification";
@@ -62,14 +114,76 @@ export interface DatasetSettings {
   multi_label: boolean;
 }
 
+/** a labelling schema to create a dataset with, or to replace its settings with; fields left out take their defaults */
+export interface DatasetSettingsInput {
+  task?: "text_classification";
+  labels?: string[];
+  /** whether an annotation may hold more than one label */
+  multi_label?: boolean;
+}
+
+/** every problem code the server answers; each always comes with the same status */
+export type ErrorCode = "bad_request" | "bad_url" | "workspace_required" | "not_a_login_token" | "unauthorized" | "forbidden" | "route_not_found" | "user_not_found" | "workspace_not_found" | "dataset_not_found" | "record_not_found" | "api_key_not_found" | "membership_not_found" | "user_already_exists" | "api_key_already_exists" | "workspace_already_exists" | "dataset_already_exists" | "membership_already_exists" | "last_admin" | "workspace_not_empty" | "api_key_already_rotated" | "api_key_expired" | "conflict" | "concurrent_change" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "validation_error" | "malformed_json" | "invalid_users_file" | "login_throttled" | "internal_error" | "database_unavailable" | "database_busy";
+/** Every ErrorCode, in the order the server lists them. */
+export const ERROR_CODES = [
+  "bad_request",
+  "bad_url",
+  "workspace_required",
+  "not_a_login_token",
+  "unauthorized",
+  "forbidden",
+  "route_not_found",
+  "user_not_found",
+  "workspace_not_found",
+  "dataset_not_found",
+  "record_not_found",
+  "api_key_not_found",
+  "membership_not_found",
+  "user_already_exists",
+  "api_key_already_exists",
+  "workspace_already_exists",
+  "dataset_already_exists",
+  "membership_already_exists",
+  "last_admin",
+  "workspace_not_empty",
+  "api_key_already_rotated",
+  "api_key_expired",
+  "conflict",
+  "concurrent_change",
+  "payload_too_large",
+  "uri_too_long",
+  "unsupported_media_type",
+  "validation_error",
+  "malformed_json",
+  "invalid_users_file",
+  "login_throttled",
+  "internal_error",
+  "database_unavailable",
+  "database_busy",
+] as const;
+
+export type Permission = "users.read" | "users.manage" | "workspaces.read_all" | "workspaces.manage" | "memberships.manage" | "datasets.read" | "datasets.manage" | "datasets.log" | "datasets.annotate" | "audit.read";
+/** Every Permission, in the order the server lists them. */
+export const PERMISSIONS = [
+  "users.read",
+  "users.manage",
+  "workspaces.read_all",
+  "workspaces.manage",
+  "memberships.manage",
+  "datasets.read",
+  "datasets.manage",
+  "datasets.log",
+  "datasets.annotate",
+  "audit.read",
+] as const;
+
 /** RFC 9457 problem details */
 export interface Problem {
   type: string;
   title: string;
   status: number;
   detail: string;
-  /** stable machine-readable code, e.g. user_already_exists */
-  code: string;
+  code: ErrorCode;
   params: Record<string, unknown>;
   errors?: Array<{
     /** JSON pointer into the request */
@@ -78,6 +192,14 @@ export interface Problem {
   }>;
   request_id: string;
 }
+
+/** a role (see the role table) */
+export type Role = "admin" | "annotator";
+/** Every Role, in the order the server lists them. */
+export const ROLES = [
+  "admin",
+  "annotator",
+] as const;
 
 export interface User {
   /** a UUID */
@@ -88,7 +210,9 @@ export interface User {
   full_name: string;
   username: string;
   email?: string;
-  role: "admin" | "annotator";
+  role: Role;
+  /** GET /api/me: what the caller's role allows (see the Permission enum) */
+  permissions?: Permission[];
   disabled: boolean;
   /** workspace names, by membership time */
   workspaces: string[];
@@ -174,7 +298,7 @@ export interface Operations {
       items: Array<{
         /** a UUID */
         id: string;
-        type: string;
+        type: AuditEventType;
         actor_id: string | null;
         actor_username: string | null;
         target_type: string | null;
@@ -210,7 +334,7 @@ export interface Operations {
     };
     body: {
       name: string;
-      settings?: unknown;
+      settings?: DatasetSettingsInput;
     };
     contentTypes: "application/json";
     response: Dataset;
@@ -298,7 +422,7 @@ export interface Operations {
       workspace?: string;
     };
     body: {
-      records: unknown[];
+      records: DatasetRecordInput[];
     };
     contentTypes: "application/json";
     response: {
@@ -334,7 +458,7 @@ export interface Operations {
       /** the workspace (else the X-Argilla-Workspace header) */
       workspace?: string;
     };
-    body: unknown;
+    body: DatasetSettingsInput;
     contentTypes: "application/json";
     response: DatasetSettings;
     errors: 400 | 401 | 403 | 404 | 422;
@@ -357,7 +481,7 @@ export interface Operations {
     response: Dataset;
     errors: 400 | 401 | 403 | 404 | 409 | 422;
   };
-  /** The caller. Admins see every workspace; the api_key echoes the key used to authenticate */
+  /** The caller, with its role's permissions. Admins see every workspace; the api_key echoes the key used to authenticate */
   "GET /api/me": {
     path: never;
     query: never;
@@ -502,7 +626,7 @@ export interface Operations {
       last_name?: string | null;
       username: string;
       email?: string | null;
-      /** admin or annotator (default) */
+      /** one of the roles (admin, annotator); default annotator */
       role?: string;
       /** 8 to 100 characters */
       password: string;

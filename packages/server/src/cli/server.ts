@@ -9,12 +9,11 @@ import type { Config } from '../config.js';
 import { openDatabase } from '../db/connect.js';
 import { prepareDatabase, StartupError } from '../prepare.js';
 import { TaskError } from '../tasks/io.js';
+import type { ActionFactory } from './shared.js';
 import { VERSION } from '../version.js';
 import { releaseStartupMemory } from '../lib/memory.js';
 import { setHashingThreads } from '../lib/passwords.js';
 import { availableParallelism } from 'node:os';
-
-type ActionFactory = <A extends unknown[]>(work: (config: Config, ...args: A) => Promise<void>) => (...args: A) => Promise<void>;
 
 function parsePort(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('must be a port number from 0 to 65535.');

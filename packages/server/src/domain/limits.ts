@@ -18,6 +18,8 @@ export const LIMITS = {
   password_max_length: 100,
   api_key_min_length: 8,
   api_key_name_max_length: 100,
+  /** characters of a record id given as text */
+  record_id_max_length: 200,
   labels_max: 1000,
   label_max_length: 100,
   /** audit events per page when none is asked for */

@@ -44,8 +44,8 @@ export async function logRecords(
   records.forEach((record, index) => {
     if (!isPlainObject(record)) return errors.push({ index, message: 'must be an object {id?, fields, metadata?}' });
     const { id, fields, metadata } = record;
-    if (id !== undefined && id !== null && !(typeof id === 'string' && id.length >= 1 && id.length <= 200) && !Number.isSafeInteger(id)) {
-      return errors.push({ index, message: 'id must be text of 1 to 200 characters, or a whole number' });
+    if (id !== undefined && id !== null && !(typeof id === 'string' && id.length >= 1 && id.length <= LIMITS.record_id_max_length) && !Number.isSafeInteger(id)) {
+      return errors.push({ index, message: `id must be text of 1 to ${LIMITS.record_id_max_length} characters, or a whole number` });
     }
     if (!isPlainObject(fields) || Object.keys(fields).length === 0) return errors.push({ index, message: 'fields must be a non-empty object' });
     if (metadata !== undefined && metadata !== null && !isPlainObject(metadata)) return errors.push({ index, message: 'metadata must be an object' });

@@ -6,10 +6,6 @@ import { authenticateApiKey, authenticateBearer, authenticateFromCache, type Aut
 import { fail } from '../domain/errors.js';
 
 declare module 'fastify' {
-  interface FastifyInstance {
-    /** how many route handlers are running now (for a graceful stop) */
-    handlersInFlight(): number;
-  }
   interface FastifyRequest {
     auth: Authenticated | null;
   }

@@ -1,8 +1,18 @@
 // Lists kept rendered: the bytes of a page of a list answer, with its total, cached like
 // authentication (db/cache.ts). Any write through this process drops them at once; other
 // processes' writes show within half a second.
-import type { FastifyReply } from 'fastify';
 import type { ReadCache } from '../db/cache.js';
+
+/**
+ * What of a reply sendPage uses, met by the reply of any route whatever its schema's types (in
+ * method form, so that a reply whose `send` takes the route's item list still fits).
+ */
+export interface PageReply {
+  serialize(payload: unknown): string | ArrayBuffer | Buffer;
+  header(key: string, value: unknown): PageReply;
+  type(contentType: string): PageReply;
+  send(payload: unknown): unknown;
+}
 
 interface RenderedPage {
   total: number;
@@ -15,7 +25,7 @@ interface RenderedPage {
  * response schema on a miss. Answers at once, without a promise, on a hit.
  */
 export function sendPage<T>(
-  reply: FastifyReply,
+  reply: PageReply,
   cache: ReadCache,
   key: string,
   load: () => Promise<{ items: T[]; total: number }>,

@@ -1,15 +1,3 @@
 // The test server and its factories live in the server's test kit (src/testkit), shared with the
 // client's and the web UI's tests; the server's suites keep importing them from here.
-export {
-  call,
-  loginToken,
-  makeUser,
-  serveDatabase,
-  startTestServer,
-  type CallOptions,
-  type Made,
-  type MakeUserOptions,
-  type Reply,
-  type ServerOptions,
-  type TestServer,
-} from '../../src/testkit/servers.js';
+export * from '../../src/testkit/servers.js';

@@ -1,8 +1,8 @@
-// Audit log (admin): the server's security events, newest first, one page at a time. The filters
-// (event type, actor, target), the page size and the position are part of the address
+// Audit log (for those holding audit.read): the server's security events, newest first, one page
+// at a time. The filters (event type, actor, target), the page size and the position are in the address
 // (#/audit?type=user&actor=argilla&limit=25&cursor=…&page=2): "Older events" follows the server's
 // cursor, "Newest events" starts again at the top, and the Back button returns to newer pages.
-import type { Operations } from '@argilla-ts/client';
+import { AUDIT_EVENT_TYPES, type Operations } from '@argilla-ts/client';
 import { useEffect, useState } from 'preact/hooks';
 import type { PageProps } from '../app.js';
 import { DataTable, Field, Notice, onSubmit, PageTitle, SelectField, useForm } from '../components.js';
@@ -15,26 +15,24 @@ const PAGE_SIZES = [10, 25, 50, 100];
 const DEFAULT_PAGE_SIZE = 50;
 
 /**
- * The event types the server writes, by family. The server matches a family name (`user`) against
- * every type under it, so a family of several types is offered as a whole before its members.
+ * The event types the server writes (the list the client library exports), grouped by family: the
+ * text before the first dot. The server matches a family name (`user`) against every type under
+ * it, so a family of several types is offered as a whole, then its members one by one.
  */
-const EVENT_FAMILIES: Array<{ family: string; types: string[] }> = [
-  { family: 'auth', types: ['auth.login.succeeded', 'auth.login.failed', 'auth.logout'] },
-  { family: 'user', types: ['user.created', 'user.updated', 'user.disabled', 'user.deleted', 'user.role_changed', 'user.password_changed'] },
-  { family: 'api_key', types: ['api_key.created', 'api_key.rotated', 'api_key.revoked'] },
-  { family: 'workspace', types: ['workspace.created', 'workspace.deleted'] },
-  { family: 'membership', types: ['membership.added', 'membership.removed'] },
-  { family: 'users', types: ['users.migrated'] },
-];
+function eventTypeOptions(types: readonly string[]): Array<{ value: string; label: string }> {
+  const families = new Map<string, string[]>();
+  for (const type of types) {
+    const family = type.split('.')[0]!;
+    families.set(family, [...(families.get(family) ?? []), type]);
+  }
+  return [...families].flatMap(([family, members]) =>
+    members.length === 1
+      ? [{ value: members[0]!, label: members[0]! }]
+      : [{ value: family, label: `${family}.* (all)` }, ...members.map((type) => ({ value: type, label: `\u2003${type}` }))],
+  );
+}
 
-const TYPE_OPTIONS = [
-  { value: '', label: 'any event' },
-  ...EVENT_FAMILIES.flatMap(({ family, types }) =>
-    types.length === 1
-      ? [{ value: types[0]!, label: types[0]! }]
-      : [{ value: family, label: `${family}.* (all)` }, ...types.map((type) => ({ value: type, label: `\u2003${type}` }))],
-  ),
-];
+const TYPE_OPTIONS = [{ value: '', label: 'any event' }, ...eventTypeOptions(AUDIT_EVENT_TYPES)];
 
 /** The page size asked for in the address, if it is one the page offers. */
 function pageSizeOf(raw: string | null): number {
@@ -70,9 +68,11 @@ export function AuditPage({ client, route }: PageProps) {
   const [loadError, setLoadError] = useState<string | undefined>();
   const filters = useForm({ type, actor, target, limit: String(limit) });
 
-  // The form follows the address (Back, a bookmark, "Clear filters").
-  useEffect(() => filters.reset({ type, actor, target, limit: String(limit) }), [type, actor, target, limit]); // eslint-disable-line react-hooks/exhaustive-deps
+  // The form follows the address (Back, a bookmark, "Clear filters"). `filters` is left out of the
+  // dependencies: useForm hands out new functions on every render, and only the address matters.
+  useEffect(() => filters.reset({ type, actor, target, limit: String(limit) }), [type, actor, target, limit]);
 
+  // `key` stands for every value the request reads (type, actor, target, limit, cursor, page).
   useEffect(() => {
     let current = true;
     setLoadError(undefined);
@@ -89,7 +89,7 @@ export function AuditPage({ client, route }: PageProps) {
     return () => {
       current = false;
     };
-  }, [key]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [key, client]);
   const loading = shown?.key !== key;
 
   /** The address of this list with these filters, from its newest event. */

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { PageProps } from '../app.js';
 import { DataTable, formatDate, Notice, PageTitle, SelectField } from '../components.js';
 import { describeError } from '../errors.js';
+import { can } from '../permissions.js';
 import { listDatasets, rememberedWorkspace, rememberWorkspace, type DatasetSummary } from '../session.js';
 
 /** Workspaces shown as buttons; all of them are in the list. */
@@ -21,10 +22,13 @@ export function HomePage({ client, me }: PageProps) {
   const [datasets, setDatasets] = useState<DatasetSummary[] | undefined>();
   const [error, setError] = useState<string | undefined>();
 
-  // The list of workspaces may change (an admin added or removed one): keep the choice valid.
+  // The list of workspaces may change (someone added or removed one): keep the choice valid. The
+  // list stands in the dependencies as its joined names, since each refresh of the user brings a
+  // new array even when the names are the same.
+  const workspaceNames = me.workspaces.join('\n');
   useEffect(() => {
     if (workspace === undefined || !me.workspaces.includes(workspace)) setWorkspace(initialWorkspace(me.username, me.workspaces));
-  }, [me.workspaces.join('\n')]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [workspaceNames, workspace, me.username]);
 
   useEffect(() => {
     if (workspace === undefined) return;
@@ -39,7 +43,7 @@ export function HomePage({ client, me }: PageProps) {
     return () => {
       current = false;
     };
-  }, [workspace]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [workspace, client]);
 
   const choose = (name: string) => {
     rememberWorkspace(me.username, name);
@@ -50,7 +54,7 @@ export function HomePage({ client, me }: PageProps) {
     <section>
       <PageTitle>Welcome, {me.full_name}</PageTitle>
       {me.workspaces.length === 0 ? (
-        <Notice kind="info">You are not a member of any workspace yet. Ask an admin to add you to one.</Notice>
+        <Notice kind="info">You are not a member of any workspace yet. Ask someone who manages workspaces to add you to one.</Notice>
       ) : (
         <>
           <div class="toolbar">
@@ -71,7 +75,7 @@ export function HomePage({ client, me }: PageProps) {
           {datasets && datasets.length > 0 ? <DatasetTable datasets={datasets} /> : null}
           <h2>Your workspaces</h2>
           <p class="hint">
-            {me.role === 'admin' ? 'As an admin you can see every workspace.' : 'The workspaces you are a member of.'} Choose one to see its datasets.
+            {can(me, 'workspaces.read_all') ? 'You can see every workspace.' : 'The workspaces you are a member of.'} Choose one to see its datasets.
           </p>
           <ul class="chips" data-testid="workspace-list">
             {me.workspaces.slice(0, MAX_CHIPS).map((name) => (

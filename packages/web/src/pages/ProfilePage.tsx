@@ -102,9 +102,11 @@ function ApiKeys({ client, refreshMe }: PageProps) {
       return undefined;
     }
   };
+  // Once, when the page opens; later loads follow the changes made here. (`load` is a new function
+  // on every render, so listing it would fetch again each time.)
   useEffect(() => {
     load();
-  }, []); // eslint-disable-line react-hooks/exhaustive-deps
+  }, []);
 
   const create = async () => {
     setStatus(undefined);

@@ -1,7 +1,9 @@
-// Users (admin): search and filters kept in the address (#/users?q=&role=&workspace=&offset=), a
-// page of 50 at a time with the total from X-Total-Count, and per user: edit role and names,
-// disable/enable, reset the password, delete (after confirmation). Plus creating a user.
-import type { User } from '@argilla-ts/client';
+// Users (open with users.read): search and filters kept in the address
+// (#/users?q=&role=&workspace=&offset=), a page of 50 at a time with the total from X-Total-Count.
+// With users.manage, per user: edit role and names, disable/enable, reset the password, delete
+// (after confirmation); plus creating a user. The role choices are the roles the client library
+// lists, so a role added on the server shows up here without a change.
+import type { Role, User } from '@argilla-ts/client';
 import { useEffect, useState } from 'preact/hooks';
 import type { PageProps } from '../app.js';
 import {
@@ -19,15 +21,17 @@ import {
   SelectField,
   useForm,
 } from '../components.js';
-import { describeError, type CodeFields } from '../errors.js';
+import { describeError, FieldMessage, type CodeFields } from '../errors.js';
+import { can, isRole, ROLE_OPTIONS } from '../permissions.js';
 import { navigate } from '../router.js';
 
 export const PAGE_SIZE = 50;
 
-const ROLE_OPTIONS = [
-  { value: 'annotator', label: 'annotator' },
-  { value: 'admin', label: 'admin' },
-];
+/** The role chosen in a form, checked against the known roles (the select offers only those). */
+function chosenRole(value: string): Role {
+  if (!isRole(value)) throw new FieldMessage('role', 'Choose one of the roles offered.');
+  return value;
+}
 
 const USER_CODES: CodeFields = {
   user_already_exists: { field: 'username', message: 'This username is taken: choose another one.' },
@@ -49,6 +53,7 @@ export function UsersPage(props: PageProps) {
   const [editing, setEditing] = useState<User | undefined>();
   const [resetting, setResetting] = useState<User | undefined>();
   const [deleting, setDeleting] = useState<User | undefined>();
+  const manage = can(me, 'users.manage');
 
   useEffect(() => setSearch(q), [q]);
 
@@ -56,13 +61,13 @@ export function UsersPage(props: PageProps) {
     let current = true;
     setLoadError(undefined);
     client
-      .listUsers({ q: q || undefined, role: (role || undefined) as 'admin' | 'annotator' | undefined, workspace: workspace || undefined, limit: PAGE_SIZE, offset })
+      .listUsers({ q: q || undefined, role: isRole(role) ? role : undefined, workspace: workspace || undefined, limit: PAGE_SIZE, offset })
       .then((answer) => current && setPage(answer))
       .catch((error) => current && setLoadError(describeError(error).message));
     return () => {
       current = false;
     };
-  }, [q, role, workspace, offset, reload]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [q, role, workspace, offset, reload, client]);
 
   const filter = (changes: Record<string, string | number | undefined>) => navigate('/users', { q, role, workspace, offset: 0, ...changes });
   const done = (text: string) => {
@@ -87,12 +92,14 @@ export function UsersPage(props: PageProps) {
   return (
     <section>
       <PageTitle>Users</PageTitle>
-      <div class="toolbar">
-        <button type="button" onClick={() => setCreating((open) => !open)} aria-expanded={creating} aria-controls="create-user">
-          {creating ? 'Close the new user form' : 'New user'}
-        </button>
-      </div>
-      {creating ? (
+      {manage ? (
+        <div class="toolbar">
+          <button type="button" onClick={() => setCreating((open) => !open)} aria-expanded={creating} aria-controls="create-user">
+            {creating ? 'Close the new user form' : 'New user'}
+          </button>
+        </div>
+      ) : null}
+      {manage && creating ? (
         <CreateUser
           {...props}
           onCreated={(user) => {
@@ -135,7 +142,7 @@ export function UsersPage(props: PageProps) {
             {page.total === 0 ? 'No user matches.' : `Users ${first.toLocaleString()}–${last.toLocaleString()} of ${page.total.toLocaleString()}`}
           </p>
           {page.items.length > 0 ? (
-            <DataTable testId="users-table" columns={['Username', 'Name', 'Email', 'Role', 'Workspaces', 'Status']} actions>
+            <DataTable testId="users-table" columns={['Username', 'Name', 'Email', 'Role', 'Workspaces', 'Status']} actions={manage}>
               {page.items.map((user) => (
                 <tr key={user.id} data-username={user.username}>
                   <th scope="row" data-label="Username">
@@ -146,22 +153,29 @@ export function UsersPage(props: PageProps) {
                   <td data-label="Role">{user.role}</td>
                   <td data-label="Workspaces">{user.workspaces.join(', ') || '—'}</td>
                   <td data-label="Status">{user.disabled ? <span class="tag tag-off">disabled</span> : 'active'}</td>
-                  <td data-label="Actions">
-                    <div class="row-actions">
-                      <button type="button" class="secondary" onClick={() => setEditing(user)} aria-label={`Edit ${user.username}`}>
-                        Edit
-                      </button>
-                      <button type="button" class="secondary" onClick={() => toggleDisabled(user)} aria-label={`${user.disabled ? 'Enable' : 'Disable'} ${user.username}`}>
-                        {user.disabled ? 'Enable' : 'Disable'}
-                      </button>
-                      <button type="button" class="secondary" onClick={() => setResetting(user)} aria-label={`Reset the password of ${user.username}`}>
-                        Reset password
-                      </button>
-                      <button type="button" class="danger" onClick={() => setDeleting(user)} aria-label={`Delete ${user.username}`}>
-                        Delete
-                      </button>
-                    </div>
-                  </td>
+                  {manage ? (
+                    <td data-label="Actions">
+                      <div class="row-actions">
+                        <button type="button" class="secondary" onClick={() => setEditing(user)} aria-label={`Edit ${user.username}`}>
+                          Edit
+                        </button>
+                        <button
+                          type="button"
+                          class="secondary"
+                          onClick={() => toggleDisabled(user)}
+                          aria-label={`${user.disabled ? 'Enable' : 'Disable'} ${user.username}`}
+                        >
+                          {user.disabled ? 'Enable' : 'Disable'}
+                        </button>
+                        <button type="button" class="secondary" onClick={() => setResetting(user)} aria-label={`Reset the password of ${user.username}`}>
+                          Reset password
+                        </button>
+                        <button type="button" class="danger" onClick={() => setDeleting(user)} aria-label={`Delete ${user.username}`}>
+                          Delete
+                        </button>
+                      </div>
+                    </td>
+                  ) : null}
                 </tr>
               ))}
             </DataTable>
@@ -170,15 +184,25 @@ export function UsersPage(props: PageProps) {
         </>
       ) : null}
 
-      <EditUser {...props} user={editing} onClose={() => setEditing(undefined)} onSaved={(user) => done(`${user.username} saved.`)} />
-      <ResetPassword {...props} user={resetting} onClose={() => setResetting(undefined)} onSaved={(user) => done(`New password set for ${user.username}; its sessions were ended.`)} />
-      <DeleteUser {...props} user={deleting} onClose={() => setDeleting(undefined)} onDeleted={(user) => done(`${user.username} deleted.`)} />
+      {manage ? (
+        <>
+          <EditUser {...props} user={editing} onClose={() => setEditing(undefined)} onSaved={(user) => done(`${user.username} saved.`)} />
+          <ResetPassword
+            {...props}
+            user={resetting}
+            onClose={() => setResetting(undefined)}
+            onSaved={(user) => done(`New password set for ${user.username}; its sessions were ended.`)}
+          />
+          <DeleteUser {...props} user={deleting} onClose={() => setDeleting(undefined)} onDeleted={(user) => done(`${user.username} deleted.`)} />
+        </>
+      ) : null}
     </section>
   );
 }
 
 function CreateUser({ client, me, onCreated }: PageProps & { onCreated: (user: User) => void }) {
-  const blank = { username: '', first_name: '', last_name: '', email: '', role: 'annotator', password: '', workspaces: '' };
+  // No role chosen means none is sent: the server gives its default role.
+  const blank = { username: '', first_name: '', last_name: '', email: '', role: '', password: '', workspaces: '' };
   const form = useForm(blank);
   const { values, errors } = form;
   const [created, setCreated] = useState<User | undefined>();
@@ -195,7 +219,7 @@ function CreateUser({ client, me, onCreated }: PageProps & { onCreated: (user: U
         first_name: values.first_name,
         last_name: values.last_name.trim() || undefined,
         email: values.email.trim() || undefined,
-        role: values.role as 'admin' | 'annotator',
+        role: values.role === '' ? undefined : chosenRole(values.role),
         password: values.password,
         workspaces,
       });
@@ -223,7 +247,14 @@ function CreateUser({ client, me, onCreated }: PageProps & { onCreated: (user: U
         <Field label="First name" {...form.field('first_name')} required />
         <Field label="Last name" {...form.field('last_name')} />
         <Field label="Email" type="email" {...form.field('email')} inputMode="email" />
-        <SelectField label="Role" name="role" value={values.role} onChange={form.set('role')} options={ROLE_OPTIONS} error={errors.role} />
+        <SelectField
+          label="Role"
+          name="role"
+          value={values.role}
+          onChange={form.set('role')}
+          options={[{ value: '', label: "the server's default" }, ...ROLE_OPTIONS]}
+          error={errors.role}
+        />
         <NewPasswordField label="Password" {...form.field('password')} />
         <Field label="Workspaces" {...form.field('workspaces')} hint="Names separated by commas; missing ones are created." list="known-workspaces" />
         <datalist id="known-workspaces">
@@ -247,10 +278,12 @@ interface UserDialogProps extends PageProps {
 }
 
 function EditUser({ client, user, onClose, onSaved }: UserDialogProps & { onSaved: (user: User) => void }) {
-  const form = useForm({ first_name: '', last_name: '', email: '', role: 'annotator' });
+  const form = useForm({ first_name: '', last_name: '', email: '', role: '' });
+  // Filled from the user each time the dialog opens on one. Keyed on the id only: `form` is new on
+  // every render, and the same user fetched again must not wipe what is being typed.
   useEffect(() => {
     if (user) form.reset({ first_name: user.first_name, last_name: user.last_name ?? '', email: user.email ?? '', role: user.role });
-  }, [user?.id]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [user?.id]);
   const save = async () => {
     if (!user) return;
     let saved: User | undefined;
@@ -260,7 +293,7 @@ function EditUser({ client, user, onClose, onSaved }: UserDialogProps & { onSave
         first_name: values.first_name,
         last_name: values.last_name.trim() === '' ? null : values.last_name,
         email: values.email.trim() === '' ? null : values.email.trim(),
-        role: values.role as 'admin' | 'annotator',
+        role: chosenRole(values.role),
       });
     });
     if (saved) {
@@ -289,7 +322,8 @@ function EditUser({ client, user, onClose, onSaved }: UserDialogProps & { onSave
 
 function ResetPassword({ client, user, onClose, onSaved }: UserDialogProps & { onSaved: (user: User) => void }) {
   const form = useForm({ password: '' });
-  useEffect(() => form.reset({ password: '' }), [user?.id]); // eslint-disable-line react-hooks/exhaustive-deps
+  // Emptied whenever the dialog turns to another user (`form` itself changes on every render).
+  useEffect(() => form.reset({ password: '' }), [user?.id]);
   const save = async () => {
     if (!user) return;
     let saved: User | undefined;
@@ -319,7 +353,8 @@ function ResetPassword({ client, user, onClose, onSaved }: UserDialogProps & { o
 
 function DeleteUser({ client, user, onClose, onDeleted }: UserDialogProps & { onDeleted: (user: User) => void }) {
   const form = useForm({});
-  useEffect(() => form.setMessage(undefined), [user?.id]); // eslint-disable-line react-hooks/exhaustive-deps
+  // An error about one user is not shown when the dialog opens on another (`form` changes every render).
+  useEffect(() => form.setMessage(undefined), [user?.id]);
   const confirm = async () => {
     if (!user) return;
     const target = user;

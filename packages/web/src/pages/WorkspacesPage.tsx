@@ -1,16 +1,20 @@
-// Workspaces (admin): create, delete (refused with a 409 while datasets remain: explained), and
-// the members of one workspace: add by username, remove.
+// Workspaces (open with workspaces.manage or memberships.manage): with workspaces.manage, create
+// and delete (refused with a 409 while datasets remain: explained); with memberships.manage, the
+// members of one workspace: add by username, remove.
 import { AlreadyExistsError, type User, type Workspace } from '@argilla-ts/client';
 import { useEffect, useState } from 'preact/hooks';
 import type { PageProps } from '../app.js';
 import { ConfirmDialog, DataTable, Field, formatDate, Notice, onSubmit, PageTitle, Pager, useForm } from '../components.js';
 import { describeError, FieldMessage } from '../errors.js';
+import { can } from '../permissions.js';
 import { navigate } from '../router.js';
 
 const PAGE_SIZE = 50;
 
 export function WorkspacesPage(props: PageProps) {
-  const { client, route, refreshMe } = props;
+  const { client, me, route, refreshMe } = props;
+  const manageWorkspaces = can(me, 'workspaces.manage');
+  const manageMembers = can(me, 'memberships.manage');
   const offset = Math.max(0, Number(route.params.get('offset') ?? 0) || 0);
   const selectedName = route.params.get('members') ?? '';
   const [page, setPage] = useState<{ items: Workspace[]; total: number } | undefined>();
@@ -29,7 +33,7 @@ export function WorkspacesPage(props: PageProps) {
     return () => {
       current = false;
     };
-  }, [offset, reload]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [offset, reload, client]);
 
   const create = async () => {
     setStatus(undefined);
@@ -53,16 +57,18 @@ export function WorkspacesPage(props: PageProps) {
   return (
     <section>
       <PageTitle>Workspaces</PageTitle>
-      <section class="panel" aria-labelledby="new-workspace-title">
-        <h2 id="new-workspace-title">New workspace</h2>
-        {form.message ? <Notice kind="error">{form.message}</Notice> : null}
-        <form onSubmit={onSubmit(create)} noValidate aria-labelledby="new-workspace-title" class="inline-form">
-          <Field label="Name" {...form.field('name')} hint="Lowercase letters, digits, - and _." autoComplete="off" required />
-          <button type="submit" disabled={form.busy}>
-            Create workspace
-          </button>
-        </form>
-      </section>
+      {manageWorkspaces ? (
+        <section class="panel" aria-labelledby="new-workspace-title">
+          <h2 id="new-workspace-title">New workspace</h2>
+          {form.message ? <Notice kind="error">{form.message}</Notice> : null}
+          <form onSubmit={onSubmit(create)} noValidate aria-labelledby="new-workspace-title" class="inline-form">
+            <Field label="Name" {...form.field('name')} hint="Lowercase letters, digits, - and _." autoComplete="off" required />
+            <button type="submit" disabled={form.busy}>
+              Create workspace
+            </button>
+          </form>
+        </section>
+      ) : null}
 
       {status ? <Notice kind={status.kind}>{status.text}</Notice> : null}
       {loadError ? <Notice kind="error">{loadError}</Notice> : null}
@@ -78,18 +84,22 @@ export function WorkspacesPage(props: PageProps) {
                 <td data-label="Created">{formatDate(workspace.inserted_at)}</td>
                 <td data-label="Actions">
                   <div class="row-actions">
-                    <button
-                      type="button"
-                      class="secondary"
-                      aria-label={`Members of ${workspace.name}`}
-                      aria-pressed={workspace.name === selectedName}
-                      onClick={() => navigate('/workspaces', { offset, members: workspace.name })}
-                    >
-                      Members
-                    </button>
-                    <button type="button" class="danger" aria-label={`Delete workspace ${workspace.name}`} onClick={() => setDeleting(workspace)}>
-                      Delete
-                    </button>
+                    {manageMembers ? (
+                      <button
+                        type="button"
+                        class="secondary"
+                        aria-label={`Members of ${workspace.name}`}
+                        aria-pressed={workspace.name === selectedName}
+                        onClick={() => navigate('/workspaces', { offset, members: workspace.name })}
+                      >
+                        Members
+                      </button>
+                    ) : null}
+                    {manageWorkspaces ? (
+                      <button type="button" class="danger" aria-label={`Delete workspace ${workspace.name}`} onClick={() => setDeleting(workspace)}>
+                        Delete
+                      </button>
+                    ) : null}
                   </div>
                 </td>
               </tr>
@@ -110,19 +120,21 @@ export function WorkspacesPage(props: PageProps) {
         <p>Loading workspaces…</p>
       )}
 
-      {selected ? <Members {...props} workspace={selected} key={selected.id} /> : null}
+      {selected && manageMembers ? <Members {...props} workspace={selected} key={selected.id} /> : null}
 
-      <DeleteWorkspace
-        {...props}
-        workspace={deleting}
-        onClose={() => setDeleting(undefined)}
-        onDeleted={async (workspace) => {
-          setStatus({ kind: 'success', text: `Workspace ${workspace.name} deleted.` });
-          if (selectedName === workspace.name) navigate('/workspaces', { offset });
-          setReload((n) => n + 1);
-          await refreshMe().catch(() => {});
-        }}
-      />
+      {manageWorkspaces ? (
+        <DeleteWorkspace
+          {...props}
+          workspace={deleting}
+          onClose={() => setDeleting(undefined)}
+          onDeleted={async (workspace) => {
+            setStatus({ kind: 'success', text: `Workspace ${workspace.name} deleted.` });
+            if (selectedName === workspace.name) navigate('/workspaces', { offset });
+            setReload((n) => n + 1);
+            await refreshMe().catch(() => {});
+          }}
+        />
+      ) : null}
     </section>
   );
 }
@@ -138,7 +150,7 @@ function Members({ client, workspace }: PageProps & { workspace: Workspace }) {
       .listWorkspaceMembers(workspace.id)
       .then(setMembers)
       .catch((error) => setStatus({ kind: 'error', text: describeError(error).message ?? 'Could not load the members.' }));
-  }, [reload]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [reload, client, workspace.id]);
 
   const add = async () => {
     setStatus(undefined);
@@ -181,7 +193,7 @@ function Members({ client, workspace }: PageProps & { workspace: Workspace }) {
     <section class="panel" aria-labelledby="members-title" data-testid="members">
       <h2 id="members-title">Members of {workspace.name}</h2>
       {status ? <Notice kind={status.kind}>{status.text}</Notice> : null}
-      {members && members.length === 0 ? <p>No members yet. Admins can see every workspace anyway.</p> : null}
+      {members && members.length === 0 ? <p>No members yet. Users whose role sees every workspace see it anyway.</p> : null}
       {members && members.length > 0 ? (
         <ul class="member-list">
           {members.map((user) => (
@@ -215,10 +227,11 @@ function DeleteWorkspace({
 }: PageProps & { workspace: Workspace | undefined; onClose: () => void; onDeleted: (workspace: Workspace) => void }) {
   const form = useForm({});
   const [notEmpty, setNotEmpty] = useState<string | undefined>();
+  // Run when the dialog turns to another workspace; `form` is left out, being new on every render.
   useEffect(() => {
     form.setMessage(undefined);
     setNotEmpty(undefined);
-  }, [workspace?.id]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [workspace?.id]);
   const confirm = async () => {
     if (!workspace) return;
     const target = workspace;

@@ -1,14 +1,25 @@
-// Passwords, API keys (for oneself, or for anyone as an admin) and the audit log.
+// Passwords and API keys: one's own, or (for admins) anyone's.
 import { Type } from 'typebox';
 import type { FastifyRequest } from 'fastify';
 import { changeOwnPassword, createApiKey, listApiKeys, revokeApiKey, rotateApiKey } from '../../domain/apiKeys.js';
-import { listAuditEvents } from '../../domain/audit.js';
-import type { App, AppDeps } from '../app.js';
 import { caller } from '../auth.js';
 import { presentUser } from '../presenters.js';
-import { AuditEventSchema, ChangePasswordBody, CreatedApiKeySchema, NewApiKeyBody, problems, Ref, Uuid } from '../schemas.js';
+import { ChangePasswordBody, CreatedApiKeySchema, NewApiKeyBody, problems, Ref, Uuid } from '../schemas.js';
+import type { RouteModule } from '../types.js';
 
-export function registerCredentialRoutes(app: App, { database, config }: AppDeps): void {
+// The same key routes for oneself (/api/me/api-keys) and, for admins, anyone (/api/users/{id}/api-keys).
+const OWNERS: Array<{ prefix: string; whose: string; params: Record<string, typeof Uuid>; statuses: number[]; userId: (request: FastifyRequest) => string }> = [
+  { prefix: '/api/me/api-keys', whose: 'your', params: {}, statuses: [404], userId: (request) => caller(request).user.id },
+  {
+    prefix: '/api/users/:id/api-keys',
+    whose: "a user's (admin)",
+    params: { id: Uuid },
+    statuses: [403, 404],
+    userId: (request) => (request.params as { id: string }).id,
+  },
+];
+
+export const credentialRoutes: RouteModule = async (app, { database, config }) => {
   app.patch(
     '/api/me/password',
     {
@@ -22,99 +33,63 @@ export function registerCredentialRoutes(app: App, { database, config }: AppDeps
     async (request) => presentUser(await changeOwnPassword(database, caller(request).actor, request.body)),
   );
 
-  // The same key routes for oneself (/api/me/api-keys) and, for admins, anyone (/api/users/{id}/api-keys).
-  const owners: Array<{ prefix: string; whose: string; params: Record<string, typeof Uuid>; userId: (request: FastifyRequest) => string }> = [
-    { prefix: '/api/me/api-keys', whose: 'your', params: {}, userId: (request: FastifyRequest) => caller(request).user.id },
-    {
-      prefix: '/api/users/:id/api-keys',
-      whose: "a user's (admin)",
-      params: { id: Uuid },
-      userId: (request: FastifyRequest) => (request.params as { id: string }).id,
-    },
-  ];
-  for (const owner of owners) {
-    const statuses = owner === owners[0] ? [404] : [403, 404];
+  for (const { prefix, whose, params, statuses, userId } of OWNERS) {
     app.get(
-      owner.prefix,
+      prefix,
       {
         schema: {
           tags: ['credentials'],
-          summary: `List ${owner.whose} API keys (revoked ones are not listed)`,
-          params: Type.Object(owner.params),
+          summary: `List ${whose} API keys (revoked ones are not listed)`,
+          params: Type.Object(params),
           response: { 200: Type.Array(Ref.ApiKey), ...problems(...statuses) },
         },
       },
-      async (request) => listApiKeys(database, caller(request).actor, owner.userId(request)),
+      async (request) => listApiKeys(database, caller(request).actor, userId(request)),
     );
     app.post(
-      owner.prefix,
+      prefix,
       {
         schema: {
           tags: ['credentials'],
-          summary: `Create one of ${owner.whose} API keys; the secret is in this response only`,
-          params: Type.Object(owner.params),
+          summary: `Create one of ${whose} API keys; the secret is in this response only`,
+          params: Type.Object(params),
           body: NewApiKeyBody,
           response: { 200: CreatedApiKeySchema, ...problems(...statuses) },
         },
       },
       async (request) => {
-        const { key, apiKey } = await createApiKey(database, caller(request).actor, owner.userId(request), request.body);
+        const { key, apiKey } = await createApiKey(database, caller(request).actor, userId(request), request.body);
         return { ...key, api_key: apiKey };
       },
     );
     app.post(
-      `${owner.prefix}/:key_id/rotate`,
+      `${prefix}/:key_id/rotate`,
       {
         schema: {
           tags: ['credentials'],
-          summary: `Rotate one of ${owner.whose} API keys: a new secret now, the old one stops after the grace period`,
-          params: Type.Object({ ...owner.params, key_id: Uuid }),
+          summary: `Rotate one of ${whose} API keys: a new secret now, the old one stops after the grace period`,
+          params: Type.Object({ ...params, key_id: Uuid }),
           // 409: the key was already rotated, or has expired.
           response: { 200: CreatedApiKeySchema, ...problems(...statuses, 409) },
         },
       },
       async (request) => {
-        const keyId = (request.params as { key_id: string }).key_id;
-        const { key, apiKey } = await rotateApiKey(database, caller(request).actor, owner.userId(request), keyId, config.apiKeyRotationGraceSeconds);
+        const { key_id: keyId } = request.params;
+        const { key, apiKey } = await rotateApiKey(database, caller(request).actor, userId(request), keyId, config.apiKeyRotationGraceSeconds);
         return { ...key, api_key: apiKey };
       },
     );
     app.delete(
-      `${owner.prefix}/:key_id`,
+      `${prefix}/:key_id`,
       {
         schema: {
           tags: ['credentials'],
-          summary: `Revoke one of ${owner.whose} API keys (it stops working at once)`,
-          params: Type.Object({ ...owner.params, key_id: Uuid }),
+          summary: `Revoke one of ${whose} API keys (it stops working at once)`,
+          params: Type.Object({ ...params, key_id: Uuid }),
           response: { 200: Ref.ApiKey, ...problems(...statuses) },
         },
       },
-      async (request) =>
-        revokeApiKey(database, caller(request).actor, owner.userId(request), (request.params as { key_id: string }).key_id),
+      async (request) => revokeApiKey(database, caller(request).actor, userId(request), request.params.key_id),
     );
   }
-
-  app.get(
-    '/api/audit-events',
-    {
-      schema: {
-        tags: ['audit'],
-        summary: 'Security events, newest first (admin). Follow next_cursor for older ones',
-        querystring: Type.Object({
-          actor: Type.Optional(Type.String({ description: 'actor id or username' })),
-          target: Type.Optional(Type.String({ description: 'target id' })),
-          type: Type.Optional(Type.String({ description: 'an event type, or a prefix such as user' })),
-          since: Type.Optional(Type.String({ description: 'ISO-8601 time, inclusive' })),
-          until: Type.Optional(Type.String({ description: 'ISO-8601 time, exclusive' })),
-          cursor: Type.Optional(Type.String()),
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
-        }),
-        response: {
-          200: Type.Object({ items: Type.Array(AuditEventSchema), next_cursor: Type.Union([Type.String(), Type.Null()]) }),
-          ...problems(403),
-        },
-      },
-    },
-    async (request) => listAuditEvents(database, caller(request).actor, request.query),
-  );
-}
+};

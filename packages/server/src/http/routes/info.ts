@@ -1,8 +1,16 @@
-import { sql } from 'kysely';
+// The public routes about the server itself: its version, its health and its OpenAPI document.
+import { pingDatabase } from '../../db/connect.js';
 import { Type } from 'typebox';
-import type { App, AppDeps } from '../app.js';
+import type { RouteModule } from '../types.js';
 
-export function registerInfoRoutes(app: App, { database, version }: AppDeps): void {
+const Status = Type.Object({
+  version: Type.String(),
+  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
+  database: Type.Object({ dialect: Type.String(), healthy: Type.Boolean(), latency_ms: Type.Number(), error: Type.Optional(Type.String()) }),
+  memory: Type.Object({ pid: Type.Integer(), rss_bytes: Type.Integer(), heap_used_bytes: Type.Integer() }),
+});
+
+export const infoRoutes: RouteModule = async (app, { database, version }) => {
   app.get(
     '/api/_info',
     {
@@ -11,13 +19,6 @@ export function registerInfoRoutes(app: App, { database, version }: AppDeps): vo
     },
     async () => ({ version }),
   );
-
-  const Status = Type.Object({
-    version: Type.String(),
-    status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
-    database: Type.Object({ dialect: Type.String(), healthy: Type.Boolean(), latency_ms: Type.Number(), error: Type.Optional(Type.String()) }),
-    memory: Type.Object({ pid: Type.Integer(), rss_bytes: Type.Integer(), heap_used_bytes: Type.Integer() }),
-  });
 
   app.get(
     '/api/_status',
@@ -34,7 +35,7 @@ export function registerInfoRoutes(app: App, { database, version }: AppDeps): vo
       const started = performance.now();
       let error: string | undefined;
       try {
-        await sql`select 1`.execute(database.db);
+        await pingDatabase(database.db);
       } catch (e) {
         error = (e as Error).message.split('\n')[0];
       }
@@ -48,4 +49,6 @@ export function registerInfoRoutes(app: App, { database, version }: AppDeps): vo
       return reply.code(error ? 503 : 200).send(body);
     },
   );
-}
+
+  app.get('/api/openapi.json', { config: { auth: false }, schema: { hide: true } }, async () => app.swagger());
+};

@@ -1,17 +1,13 @@
+// Logging in (a login token for a username and password) and out.
 import { Type } from 'typebox';
 import { login, logout } from '../../domain/auth.js';
 import { fail } from '../../domain/errors.js';
-import type { App, AppDeps } from '../app.js';
 import { caller } from '../auth.js';
 import { LoginBody, ProblemResponse, problems, TokenResponse } from '../schemas.js';
+import type { RouteModule } from '../types.js';
 
-export function registerSecurityRoutes(app: App, deps: AppDeps): void {
-  // The login route lives in its own scope: only it accepts the OAuth2 password form.
-  app.register(async (scope) => registerLoginRoute(scope as unknown as App, deps));
-  registerLogoutRoute(app, deps);
-}
-
-function registerLoginRoute(app: App, { database, config }: AppDeps): void {
+// In a scope of its own: only this route accepts the OAuth2 password form, as Argilla 1.6 clients send it.
+const loginRoute: RouteModule = async (app, { database, config }) => {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
   });
@@ -34,9 +30,12 @@ function registerLoginRoute(app: App, { database, config }: AppDeps): void {
       return { access_token: result.token, token_type: 'bearer' as const };
     },
   );
-}
+};
 
-function registerLogoutRoute(app: App, { database }: AppDeps): void {
+export const securityRoutes: RouteModule = async (app, deps) => {
+  await app.register(loginRoute, deps);
+  const { database } = deps;
+
   app.post(
     '/api/security/logout',
     {
@@ -55,4 +54,4 @@ function registerLogoutRoute(app: App, { database }: AppDeps): void {
       return { detail: 'Logged out.' };
     },
   );
-}
+};

@@ -1,16 +1,15 @@
+// User accounts (admin).
 import { Type } from 'typebox';
-import { createUser, deleteUser, getUser, listUsers, updateUser } from '../../domain/users.js';
-import type { App, AppDeps } from '../app.js';
-import { caller } from '../auth.js';
 import { authorize } from '../../domain/policies.js';
-import type { FastifyReply } from 'fastify';
+import { createUser, deleteUser, getUser, listUsers, updateUser } from '../../domain/users.js';
+import { caller } from '../auth.js';
 import { sendPage } from '../pages.js';
 import { presentUser } from '../presenters.js';
-import { CreateUserBody, IdParams, Paging, problems, Ref, UpdateUserBody } from '../schemas.js';
+import { CreateUserBody, IdParams, Paging, problems, Ref, roleType, UpdateUserBody } from '../schemas.js';
+import type { RouteModule } from '../types.js';
 
-export function registerUserRoutes(app: App, { database }: AppDeps): void {
-  // A few pages at most: a client walking through 100,000 users must not fill memory.
-  const renderedPages = database.cache.sibling(16);
+export const userRoutes: RouteModule = async (app, { database }) => {
+  const renderedPages = database.caches.get('users_pages');
 
   app.get(
     '/api/users',
@@ -19,7 +18,7 @@ export function registerUserRoutes(app: App, { database }: AppDeps): void {
         tags: ['users'],
         summary: 'Users in creation order (admin). The total is in X-Total-Count',
         querystring: Type.Object({
-          role: Type.Optional(Type.Union([Type.Literal('admin'), Type.Literal('annotator')])),
+          role: Type.Optional(roleType()),
           workspace: Type.Optional(Type.String({ description: 'only members of this workspace' })),
           q: Type.Optional(Type.String({ description: 'search in username, names and email' })),
           ...Paging,
@@ -32,7 +31,7 @@ export function registerUserRoutes(app: App, { database }: AppDeps): void {
       authorize(actor, 'users.read', 'list users');
       const { role, workspace, q, limit, offset } = request.query;
       const key = JSON.stringify([role, workspace, q, limit, offset]);
-      return sendPage(reply as unknown as FastifyReply, renderedPages, key, () => listUsers(database, actor, request.query), (u) => presentUser(u));
+      return sendPage(reply, renderedPages, key, () => listUsers(database, actor, request.query), (u) => presentUser(u));
     },
   );
 
@@ -93,4 +92,4 @@ export function registerUserRoutes(app: App, { database }: AppDeps): void {
     },
     async (request) => presentUser(await deleteUser(database, caller(request).actor, request.params.id)),
   );
-}
+};

@@ -1,24 +1,15 @@
+// Workspaces: everyone lists those they see; admins create and delete them.
 import { Type } from 'typebox';
-import {
-  addMember,
-  createWorkspace,
-  deleteWorkspace,
-  getWorkspace,
-  listMembers,
-  listWorkspaces,
-  removeMember,
-} from '../../domain/workspaces.js';
-import type { App, AppDeps } from '../app.js';
+import { scopeKey, workspaceScope } from '../../domain/policies.js';
+import { createWorkspace, deleteWorkspace, getWorkspace, listWorkspaces } from '../../domain/workspaces.js';
 import { caller } from '../auth.js';
-import type { FastifyReply } from 'fastify';
-import { can } from '../../domain/policies.js';
 import { sendPage } from '../pages.js';
-import { presentUser, presentWorkspace } from '../presenters.js';
-import { CreateWorkspaceBody, IdParams, MemberParams, Paging, problems, Ref } from '../schemas.js';
+import { presentWorkspace } from '../presenters.js';
+import { CreateWorkspaceBody, IdParams, Paging, problems, Ref } from '../schemas.js';
+import type { RouteModule } from '../types.js';
 
-export function registerWorkspaceRoutes(app: App, { database }: AppDeps): void {
-  // Pages are per caller for annotators: enough for a few hundred active users, bounded.
-  const renderedPages = database.cache.sibling(256);
+export const workspaceRoutes: RouteModule = async (app, { database }) => {
+  const renderedPages = database.caches.get('workspaces_lists');
 
   app.get(
     '/api/workspaces',
@@ -33,9 +24,9 @@ export function registerWorkspaceRoutes(app: App, { database }: AppDeps): void {
     (request, reply) => {
       const { actor } = caller(request);
       const { limit, offset } = request.query;
-      // Admins see every workspace, anyone else their own: the page depends on who asks.
-      const key = JSON.stringify([can(actor, 'workspaces.read_all') ? '*' : actor.id, limit, offset]);
-      return sendPage(reply as unknown as FastifyReply, renderedPages, key, () => listWorkspaces(database, actor, request.query), presentWorkspace);
+      // The page depends on the caller's workspace scope: shared by everyone who sees them all.
+      const key = JSON.stringify([scopeKey(workspaceScope(actor)), limit, offset]);
+      return sendPage(reply, renderedPages, key, () => listWorkspaces(database, actor, request.query), presentWorkspace);
     },
   );
 
@@ -77,43 +68,4 @@ export function registerWorkspaceRoutes(app: App, { database }: AppDeps): void {
     },
     async (request) => presentWorkspace(await deleteWorkspace(database, caller(request).actor, request.params.id)),
   );
-
-  app.get(
-    '/api/workspaces/:id/users',
-    {
-      schema: {
-        tags: ['workspaces'],
-        summary: 'Members of a workspace, by membership time (admin)',
-        params: IdParams,
-        response: { 200: Type.Array(Ref.User), ...problems(403, 404) },
-      },
-    },
-    async (request) => (await listMembers(database, caller(request).actor, request.params.id)).map((u) => presentUser(u)),
-  );
-
-  app.post(
-    '/api/workspaces/:id/users/:user_id',
-    {
-      schema: {
-        tags: ['workspaces'],
-        summary: 'Add a user to a workspace (admin); returns the user',
-        params: MemberParams,
-        response: { 200: Ref.User, ...problems(403, 404, 409) },
-      },
-    },
-    async (request) => presentUser(await addMember(database, caller(request).actor, request.params.id, request.params.user_id)),
-  );
-
-  app.delete(
-    '/api/workspaces/:id/users/:user_id',
-    {
-      schema: {
-        tags: ['workspaces'],
-        summary: 'Remove a user from a workspace (admin); returns the user',
-        params: MemberParams,
-        response: { 200: Ref.User, ...problems(403, 404) },
-      },
-    },
-    async (request) => presentUser(await removeMember(database, caller(request).actor, request.params.id, request.params.user_id)),
-  );
-}
+};

@@ -1,0 +1,25 @@
+// Every route module, in the order they are registered (and the OpenAPI document lists them).
+import type { RouteModule } from '../types.js';
+import { auditRoutes } from './audit.js';
+import { credentialRoutes } from './credentials.js';
+import { datasetRoutes } from './datasets.js';
+import { infoRoutes } from './info.js';
+import { meRoutes } from './me.js';
+import { membershipRoutes } from './memberships.js';
+import { recordRoutes } from './records.js';
+import { securityRoutes } from './security.js';
+import { userRoutes } from './users.js';
+import { workspaceRoutes } from './workspaces.js';
+
+export const ROUTE_MODULES: readonly RouteModule[] = [
+  infoRoutes,
+  securityRoutes,
+  meRoutes,
+  userRoutes,
+  workspaceRoutes,
+  membershipRoutes,
+  credentialRoutes,
+  auditRoutes,
+  datasetRoutes,
+  recordRoutes,
+];
