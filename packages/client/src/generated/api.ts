@@ -8,20 +8,26 @@
  * (`page_size_max` becomes `pageSizeMax`). Patterns are JavaScript regular expressions as text.
  */
 export const LIMITS = {
+  activeApiKeysMax: 100,
   apiKeyMinLength: 8,
   apiKeyNameMaxLength: 100,
   auditPageDefault: 100,
   bodyLimitBytes: 1048576,
   bulkRecordsMax: 500,
+  emailMaxLength: 320,
+  jsonDepthMax: 64,
   labelMaxLength: 100,
   labelsMax: 1000,
+  nameMaxLength: 128,
   namePattern: "^(?![-_])[a-z0-9_-]+$",
   offsetMax: 2147483647,
   pageSizeMax: 1000,
   passwordMaxLength: 100,
   passwordMinLength: 8,
+  personNameMaxLength: 255,
   recordIdMaxLength: 200,
   recordsPageDefault: 100,
+  userWorkspacesMax: 1000,
 } as const;
 
 export interface ApiKey {

@@ -14,6 +14,18 @@ export const LIMITS = {
   body_limit_bytes: 1024 * 1024,
   /** usernames, workspace and dataset names (JavaScript's `$` without the m flag: no trailing newline) */
   name_pattern: '^(?![-_])[a-z0-9_-]+$',
+  /** characters of a username, a workspace name or a dataset name */
+  name_max_length: 128,
+  /** characters of a first or last name */
+  person_name_max_length: 255,
+  /** characters of an email address */
+  email_max_length: 320,
+  /** workspaces named in one request that creates or updates a user */
+  user_workspaces_max: 1000,
+  /** API keys a user may hold at once (not revoked, not expired) */
+  active_api_keys_max: 100,
+  /** how deep a JSON body may nest objects and arrays */
+  json_depth_max: 64,
   password_min_length: 8,
   password_max_length: 100,
   api_key_min_length: 8,
