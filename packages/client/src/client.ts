@@ -8,7 +8,8 @@
 //                                  updateUser, deleteUser, disableUser, enableUser
 //   workspaces.ts  WorkspaceCalls  listWorkspaces, iterWorkspaces, getWorkspaceById,
 //                                  getWorkspaceByName, createWorkspace, deleteWorkspace,
-//                                  listWorkspaceMembers, addWorkspaceMember, removeWorkspaceMember
+//                                  listWorkspaceMembers, listWorkspaceMembersPage, iterWorkspaceMembers,
+//                                  addWorkspaceMember, removeWorkspaceMember
 //   datasets.ts    DatasetCalls    listDatasets, getDataset, createDataset, deleteDataset, delete,
 //                                  getSettings, updateSettings, copy
 //   records.ts     RecordCalls     log, iterRecords, load, annotate

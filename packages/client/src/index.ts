@@ -70,6 +70,7 @@ export type {
   WorkspaceOption,
   IterUsersFilters,
   ListUsersFilters,
+  ListWorkspaceMembersOptions,
   ListWorkspacesOptions,
   Operations,
   Page,

@@ -12,17 +12,25 @@ export function page<T>(answer: Answer<T[]>): Page<T> {
   return { items: answer.body, total };
 }
 
-/** The answers of a list operation, page after page, until a short page or the total is reached. */
-export async function* pages<K extends 'GET /api/users' | 'GET /api/workspaces'>(
+/** The list operations paged with limit and offset, the total in X-Total-Count. */
+type PagedList = 'GET /api/users' | 'GET /api/workspaces' | 'GET /api/workspaces/{id}/users';
+
+/**
+ * The answers of a list operation, page after page, until a short page or the total is reached.
+ * `path`: the path parameters of the list (a workspace's members).
+ */
+export async function* pages<K extends PagedList>(
   client: Session,
   operation: K,
   query: Omit<NonNullable<Operations[K]['query']>, 'limit' | 'offset'>,
   pageSize?: number,
+  path?: Operations[K]['path'],
 ): AsyncGenerator<Answer<Operations[K]['response']>, void, undefined> {
   const limit = Math.min(Math.max(1, Math.floor(pageSize ?? MAX_PAGE)), MAX_PAGE);
   let offset = 0;
   for (;;) {
-    const answer = await client.request(operation, { query: { ...query, limit, offset } as Operations[K]['query'] });
+    const query_ = { ...query, limit, offset } as Operations[K]['query'];
+    const answer = await client.request(operation, path === undefined ? { query: query_ } : { path, query: query_ });
     yield answer;
     const { items, total } = page(answer as Answer<unknown[]>);
     offset += items.length;

@@ -23,6 +23,9 @@ export type IterUsersFilters = Omit<ListUsersFilters, 'limit' | 'offset'> & { pa
 /** Paging of `listWorkspaces`. */
 export type ListWorkspacesOptions = Operations['GET /api/workspaces']['query'];
 
+/** Paging of `listWorkspaceMembersPage`. */
+export type ListWorkspaceMembersOptions = Operations['GET /api/workspaces/{id}/users']['query'];
+
 /** The answer of a successful login. */
 export type TokenResponse = Operations['POST /api/security/token']['response'];
 

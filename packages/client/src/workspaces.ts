@@ -2,7 +2,7 @@
 import { joinUrl } from './transport.js';
 import { notFound, page, pages } from './lists.js';
 import { UserCalls } from './users.js';
-import type { ListWorkspacesOptions, Page, User, Workspace } from './types.js';
+import type { ListWorkspaceMembersOptions, ListWorkspacesOptions, Page, User, Workspace } from './types.js';
 
 /** The workspace calls of `Argilla` (see client.ts). */
 export class WorkspaceCalls extends UserCalls {
@@ -75,13 +75,35 @@ export class WorkspaceCalls extends UserCalls {
   }
 
   /**
-   * The members of a workspace, by membership time (admin).
+   * Every member of a workspace, by membership time (admin), fetched page by page.
    *
    * @example
    * const members = await client.listWorkspaceMembers(team.id);
    */
   async listWorkspaceMembers(id: string): Promise<User[]> {
-    return (await this.request('GET /api/workspaces/{id}/users', { path: { id } })).body;
+    const members: User[] = [];
+    for await (const member of this.iterWorkspaceMembers(id)) members.push(member);
+    return members;
+  }
+
+  /**
+   * One page of a workspace's members, by membership time, with the total (admin).
+   *
+   * @example
+   * const { items, total } = await client.listWorkspaceMembersPage(team.id, { limit: 50, offset: 50 });
+   */
+  async listWorkspaceMembersPage(id: string, options: ListWorkspaceMembersOptions = {}): Promise<Page<User>> {
+    return page(await this.request('GET /api/workspaces/{id}/users', { path: { id }, query: options }));
+  }
+
+  /**
+   * Every member of a workspace, by membership time (admin), fetched page by page.
+   *
+   * @example
+   * for await (const member of client.iterWorkspaceMembers(team.id)) console.log(member.username);
+   */
+  async *iterWorkspaceMembers(id: string, options: { pageSize?: number } = {}): AsyncGenerator<User, void, undefined> {
+    for await (const answer of pages(this, 'GET /api/workspaces/{id}/users', {}, options.pageSize, { id })) yield* answer.body;
   }
 
   /**

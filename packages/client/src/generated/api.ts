@@ -24,10 +24,13 @@ export const LIMITS = {
   pageSizeMax: 1000,
   passwordMaxLength: 100,
   passwordMinLength: 8,
+  pathParamMaxLength: 8192,
   personNameMaxLength: 255,
   recordIdMaxLength: 200,
   recordsPageDefault: 100,
   userWorkspacesMax: 1000,
+  usersFileAliasRatioMax: 10,
+  usersFileAliasValuesMin: 10000,
 } as const;
 
 export interface ApiKey {
@@ -43,7 +46,7 @@ export interface ApiKey {
   expires_at: string | null;
 }
 
-export type AuditEventType = "auth.login.succeeded" | "auth.login.failed" | "auth.logout" | "user.created" | "user.updated" | "user.disabled" | "user.deleted" | "user.role_changed" | "user.password_changed" | "api_key.created" | "api_key.rotated" | "api_key.revoked" | "workspace.created" | "workspace.deleted" | "membership.added" | "membership.removed" | "users.migrated";
+export type AuditEventType = "auth.login.succeeded" | "auth.login.failed" | "auth.logout" | "user.created" | "user.updated" | "user.disabled" | "user.deleted" | "user.role_changed" | "user.password_changed" | "user.unlocked" | "api_key.created" | "api_key.rotated" | "api_key.revoked" | "workspace.created" | "workspace.deleted" | "membership.added" | "membership.removed" | "users.migrated";
 /** Every AuditEventType, in the order the server lists them. */
 export const AUDIT_EVENT_TYPES = [
   "auth.login.succeeded",
@@ -55,6 +58,7 @@ export const AUDIT_EVENT_TYPES = [
   "user.deleted",
   "user.role_changed",
   "user.password_changed",
+  "user.unlocked",
   "api_key.created",
   "api_key.rotated",
   "api_key.revoked",
@@ -129,7 +133,7 @@ export interface DatasetSettingsInput {
 }
 
 /** every problem code the server answers; each always comes with the same status */
-export type ErrorCode = "bad_request" | "bad_url" | "workspace_required" | "not_a_login_token" | "unauthorized" | "forbidden" | "route_not_found" | "user_not_found" | "workspace_not_found" | "dataset_not_found" | "record_not_found" | "api_key_not_found" | "membership_not_found" | "user_already_exists" | "api_key_already_exists" | "workspace_already_exists" | "dataset_already_exists" | "membership_already_exists" | "last_admin" | "workspace_not_empty" | "api_key_already_rotated" | "api_key_expired" | "conflict" | "concurrent_change" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "validation_error" | "malformed_json" | "invalid_users_file" | "login_throttled" | "internal_error" | "database_unavailable" | "database_busy";
+export type ErrorCode = "bad_request" | "bad_url" | "workspace_required" | "not_a_login_token" | "unauthorized" | "forbidden" | "route_not_found" | "user_not_found" | "workspace_not_found" | "dataset_not_found" | "record_not_found" | "api_key_not_found" | "membership_not_found" | "user_already_exists" | "api_key_already_exists" | "workspace_already_exists" | "dataset_already_exists" | "membership_already_exists" | "last_admin" | "workspace_not_empty" | "api_key_already_rotated" | "api_key_expired" | "api_key_limit_reached" | "conflict" | "concurrent_change" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "validation_error" | "malformed_json" | "invalid_users_file" | "login_throttled" | "internal_error" | "database_unavailable" | "database_busy";
 /** Every ErrorCode, in the order the server lists them. */
 export const ERROR_CODES = [
   "bad_request",
@@ -154,6 +158,7 @@ export const ERROR_CODES = [
   "workspace_not_empty",
   "api_key_already_rotated",
   "api_key_expired",
+  "api_key_limit_reached",
   "conflict",
   "concurrent_change",
   "payload_too_large",
@@ -168,7 +173,7 @@ export const ERROR_CODES = [
   "database_busy",
 ] as const;
 
-export type Permission = "users.read" | "users.manage" | "workspaces.read_all" | "workspaces.manage" | "memberships.manage" | "datasets.read" | "datasets.manage" | "datasets.log" | "datasets.annotate" | "audit.read";
+export type Permission = "users.read" | "users.manage" | "workspaces.read_all" | "workspaces.manage" | "memberships.manage" | "datasets.read" | "datasets.manage" | "datasets.log" | "datasets.annotate" | "audit.read" | "status.read";
 /** Every Permission, in the order the server lists them. */
 export const PERMISSIONS = [
   "users.read",
@@ -181,6 +186,7 @@ export const PERMISSIONS = [
   "datasets.log",
   "datasets.annotate",
   "audit.read",
+  "status.read",
 ] as const;
 
 /** RFC 9457 problem details */
@@ -258,7 +264,7 @@ export interface Operations {
     };
     errors: never;
   };
-  /** Health: database reachability and memory. 503 while the database is down (for load balancers). */
+  /** Health: 200 while the database answers, 503 while it does not (for load balancers) */
   "GET /api/_status": {
     path: never;
     query: never;
@@ -267,13 +273,13 @@ export interface Operations {
     response: {
       version: string;
       status: "ok" | "degraded";
-      database: {
+      database?: {
         dialect: string;
         healthy: boolean;
         latency_ms: number;
         error?: string;
       };
-      memory: {
+      memory?: {
         pid: number;
         rss_bytes: number;
         heap_used_bytes: number;
@@ -311,6 +317,8 @@ export interface Operations {
         target_id: string | null;
         ip: string | null;
         request_id: string | null;
+        /** the X-Request-Id the client sent, when short and printable (request_id is the server's own) */
+        client_request_id: string | null;
         data: Record<string, unknown>;
         /** ISO-8601 UTC time */
         created_at: string;
@@ -575,7 +583,7 @@ export interface Operations {
     };
     contentTypes: "application/json";
     response: User;
-    errors: 401 | 422;
+    errors: 401 | 422 | 429;
   };
   /** End the login session of the bearer token used */
   "POST /api/security/logout": {
@@ -764,6 +772,24 @@ export interface Operations {
     };
     errors: 401 | 403 | 404 | 409 | 422;
   };
+  /** Lift a user's login locks (admin): forgets its failed logins from every address; answers how many */
+  "POST /api/users/{id}/unlock": {
+    path: {
+      /** a UUID */
+      id: string;
+    };
+    query: never;
+    body: never;
+    contentTypes: never;
+    response: {
+      /** a UUID */
+      id: string;
+      username: string;
+      /** failed logins forgotten */
+      cleared_failures: number;
+    };
+    errors: 401 | 403 | 404 | 422;
+  };
   /** Workspaces in creation order: all for admins, its own for anyone else. The total is in X-Total-Count */
   "GET /api/workspaces": {
     path: never;
@@ -813,13 +839,18 @@ export interface Operations {
     response: Workspace;
     errors: 401 | 404 | 422;
   };
-  /** Members of a workspace, by membership time (admin) */
+  /** Members of a workspace, by membership time (admin). The total is in X-Total-Count */
   "GET /api/workspaces/{id}/users": {
     path: {
       /** a UUID */
       id: string;
     };
-    query: never;
+    query: {
+      /** page size (default and most 1000) */
+      limit?: number;
+      /** rows to skip (at most 2147483647) */
+      offset?: number;
+    };
     body: never;
     contentTypes: never;
     response: User[];

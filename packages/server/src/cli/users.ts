@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander';
 import { DEFAULT_ROLE, ROLES } from '../domain/policies.js';
 import type { NewUser, UserChanges } from '../domain/users.js';
 import { consoleIo, TaskError, withDatabase } from '../tasks/io.js';
-import { createDefaultUserTask, createUserTask, deleteUserTask, listUsersTask, updateUserTask } from '../tasks/users.js';
+import { createDefaultUserTask, createUserTask, deleteUserTask, listUsersTask, unlockUserTask, updateUserTask } from '../tasks/users.js';
 import { registerApiKeyCommands } from './apiKeys.js';
 import { ask, askNewPassword, canPrompt } from './prompt.js';
 import { onDatabase, roleOption, type ActionFactory } from './shared.js';
@@ -57,7 +57,7 @@ export function registerUserCommands(program: Command, action: ActionFactory): v
     .description("Create the default admin 'argilla' with workspace 'argilla' (does nothing if it exists).")
     .option('--password <password>', 'password (default: 1234)')
     .option('--api-key <key>', 'API key (default: argilla.apikey)')
-    .option('--quiet', 'print nothing when created')
+    .option('--quiet', 'print nothing, whether the user is created or exists already (errors are still printed)')
     .action(
       action((config, options: { password?: string; apiKey?: string; quiet?: boolean }) => {
         const password = options.password ?? config.defaultUser.password;
@@ -101,6 +101,12 @@ export function registerUserCommands(program: Command, action: ActionFactory): v
     .addOption(new Option('--disable', 'disable the user: it can no longer log in or use its keys').conflicts('enable'))
     .option('--enable', 'enable a disabled user')
     .action(action(onDatabase((db, username: string, options: Record<string, any>) => updateUserTask(db, username, changesOf(options), consoleIo))));
+
+  users
+    .command('unlock')
+    .description("Lift a user's login locks: forgets its failed logins from every address.")
+    .argument('<username>', 'the user to unlock')
+    .action(action(onDatabase((db, username: string) => unlockUserTask(db, username, consoleIo))));
 
   registerApiKeyCommands(users, action);
 }

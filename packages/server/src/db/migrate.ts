@@ -6,6 +6,8 @@ import * as m0002 from './migrations/0002_login_failures_and_audit.js';
 import * as m0003 from './migrations/0003_datasets.js';
 import * as m0004 from './migrations/0004_api_key_rotation.js';
 import * as m0005 from './migrations/0005_login_attempts_in_flight.js';
+import * as m0006 from './migrations/0006_installation_secrets.js';
+import * as m0007 from './migrations/0007_client_request_ids.js';
 
 interface NumberedMigration extends Migration {
   description: string;
@@ -17,6 +19,8 @@ export const MIGRATIONS: Record<string, NumberedMigration> = {
   '0003_datasets': m0003,
   '0004_api_key_rotation': m0004,
   '0005_login_attempts_in_flight': m0005,
+  '0006_installation_secrets': m0006,
+  '0007_client_request_ids': m0007,
 };
 
 const provider: MigrationProvider = {

@@ -61,6 +61,13 @@ export interface LoginFailuresTable {
   pending: Generated<number>;
 }
 
+/** Secrets of the whole installation (shared by every process using the database), by name. */
+export interface InstallationSecretsTable {
+  name: string;
+  value: string;
+  created_at: string;
+}
+
 export interface AuditEventsTable {
   id: string;
   type: string;
@@ -70,6 +77,8 @@ export interface AuditEventsTable {
   target_id: string | null;
   ip: string | null;
   request_id: string | null;
+  /** the X-Request-Id the client sent, when short and printable (request_id is the server's own) */
+  client_request_id: string | null;
   /** JSON text: the changed fields and other details, never a secret */
   data: string;
   created_at: string;
@@ -116,6 +125,7 @@ export interface Tables {
   api_keys: ApiKeysTable;
   login_sessions: LoginSessionsTable;
   login_failures: LoginFailuresTable;
+  installation_secrets: InstallationSecretsTable;
   audit_events: AuditEventsTable;
   datasets: DatasetsTable;
   records: RecordsTable;

@@ -3,18 +3,19 @@
 import { inTransaction } from '../db/cache.js';
 import type { Database } from '../db/connect.js';
 import type { ApiKeyRow, Db } from '../db/schema.js';
-import { findKeyOfUser, insertApiKey, listKeysOfUser, updateKey } from '../db/repos/credentials.js';
+import { countActiveKeysOfUser, findKeyOfUser, insertApiKey, listKeysOfUser, updateKey } from '../db/repos/credentials.js';
 import { findUserById, findUserByIdForUpdate } from '../db/repos/users.js';
 import { isUuid, newId } from '../lib/ids.js';
-import { hashPassword, verifyPassword } from '../lib/passwords.js';
+import { hashPassword, oneAtATime } from '../lib/passwords.js';
 import { digestSecret, generateApiKey, previewSecret } from '../lib/secrets.js';
-import { isoOfMillis, nowIso } from '../lib/time.js';
+import { isoOfMillis, nowIso, parseTime, TIME_RULE } from '../lib/time.js';
 import { recordEvent } from './audit.js';
+import { verifyCurrentPassword } from './auth.js';
 import { fail } from './errors.js';
 import { LIMITS } from './limits.js';
 import { writeUserChanges } from './users.js';
 import { canManageKeysOf, type Actor } from './policies.js';
-import { check, rules } from './validation.js';
+import { atMostCharacters, check, rules } from './validation.js';
 import { toUser, type User } from './views.js';
 
 export interface ApiKeyView {
@@ -59,21 +60,28 @@ export async function listApiKeys(database: Database, actor: Actor, userId: stri
 
 export interface NewKey {
   name: string;
-  expires_at?: string | null;
+  /** checked here (a strict RFC 3339 time in the future): any value may come in */
+  expires_at?: unknown;
 }
+
+/** Characters of a text, as a person counts them (code points, not UTF-16 units). */
+const charCount = (text: string) => [...text].length;
 
 function checkKeyInput(input: NewKey): string | null {
   const errors: Array<{ field: string; message: string }> = [];
   if (typeof input.name !== 'string' || input.name.trim().length === 0) errors.push({ field: 'name', message: 'must not be empty' });
-  else if (input.name.trim().length > LIMITS.api_key_name_max_length) {
-    errors.push({ field: 'name', message: `at most ${LIMITS.api_key_name_max_length} characters` });
+  else if (charCount(input.name) > LIMITS.api_key_name_max_length) {
+    errors.push({ field: 'name', message: atMostCharacters(LIMITS.api_key_name_max_length) });
   }
   let expires: string | null = null;
   if (input.expires_at !== undefined && input.expires_at !== null) {
-    const time = Date.parse(input.expires_at);
-    if (Number.isNaN(time)) errors.push({ field: 'expires_at', message: 'must be an ISO-8601 time, e.g. 2027-01-31T00:00:00Z' });
-    else if (time <= Date.now()) errors.push({ field: 'expires_at', message: 'must be in the future' });
-    else expires = isoOfMillis(time);
+    // Strict: see parseTime. A lenient parse took '2030' and '2027-02-30' (as March 2).
+    const time = typeof input.expires_at === 'string' ? parseTime(input.expires_at) : null;
+    if (time === null) errors.push({ field: 'expires_at', message: TIME_RULE });
+    else if (time <= nowIso()) {
+      const example = `${new Date().getUTCFullYear() + 1}-01-31T00:00:00Z`;
+      errors.push({ field: 'expires_at', message: `must be in the future, e.g. ${example}` });
+    } else expires = time;
   }
   if (errors.length) throw fail.validation(errors);
   return expires;
@@ -103,7 +111,17 @@ export interface CreatedKey {
 export async function createApiKey(database: Database, actor: Actor, userId: string, input: NewKey): Promise<CreatedKey> {
   const expiresAt = checkKeyInput(input);
   return inTransaction(database.db, async (trx) => {
+    // The owner's row is locked (PostgreSQL; SQLite's transaction holds the write lock), so two
+    // creations at the same moment cannot both take the last place.
     const user = await requireKeyOwner(trx, actor, userId, true);
+    const active = await countActiveKeysOfUser(trx, user.id, nowIso());
+    if (active >= LIMITS.active_api_keys_max) {
+      throw fail.conflict(
+        'api_key_limit_reached',
+        `User '${user.username}' already holds ${LIMITS.active_api_keys_max} API keys, the most a user may: revoke one it no longer uses first.`,
+        { limit: LIMITS.active_api_keys_max },
+      );
+    }
     const secret = generateApiKey();
     const row = newKeyRow(user.id, input.name.trim(), secret, expiresAt);
     await insertApiKey(trx, row);
@@ -188,10 +206,12 @@ export async function changeOwnPassword(
   const { db } = database;
   const user = await findUserById(db, actor.id);
   if (!user) throw fail.unauthorized();
-  if (!(await verifyPassword(input.current_password ?? '', user.password_hash)).ok) {
+  // Throttled and counted like a login of the user from the caller's address (see auth.ts).
+  if (!(await verifyCurrentPassword(database, user, input.current_password ?? '', actor))) {
     throw fail.validation([{ field: 'current_password', message: 'is not your current password' }]);
   }
-  const hash = await hashPassword(input.new_password);
+  // In the user's hashing queue too: one user's password work runs one piece at a time.
+  const hash = await oneAtATime(user.username, () => hashPassword(input.new_password));
   await inTransaction(db, (trx) => writeUserChanges(trx, actor, user, { password_hash: hash }, 'self'));
   return toUser(db, (await findUserById(db, user.id))!);
 }

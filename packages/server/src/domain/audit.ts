@@ -19,6 +19,7 @@ export const AUDIT_TYPES = [
   'user.deleted',
   'user.role_changed',
   'user.password_changed',
+  'user.unlocked',
   'api_key.created',
   'api_key.rotated',
   'api_key.revoked',
@@ -55,6 +56,7 @@ export async function recordEvent(db: Db, actor: Actor | null, event: AuditEvent
     target_id: event.target_id ?? null,
     ip: actor?.ip ?? origin.ip ?? null,
     request_id: actor?.requestId ?? origin.requestId ?? null,
+    client_request_id: actor?.clientRequestId ?? origin.clientRequestId ?? null,
     data: JSON.stringify(scrub(event.data ?? {})),
     created_at: nowIso(),
   });
@@ -69,6 +71,7 @@ export interface AuditItem {
   target_id: string | null;
   ip: string | null;
   request_id: string | null;
+  client_request_id: string | null;
   data: Record<string, unknown>;
   created_at: string;
 }

@@ -10,16 +10,26 @@ import {
   insertSession,
   touchApiKeyLastUsed,
 } from '../db/repos/credentials.js';
-import { findUserByUsername, updateUserRow } from '../db/repos/users.js';
-import { newId } from '../lib/ids.js';
-import { hashPassword, verifyAgainstDummy, verifyPassword } from '../lib/passwords.js';
-import { digestSecret, generateToken } from '../lib/secrets.js';
+import { findInstallationSecret, insertInstallationSecretIfMissing } from '../db/repos/installationSecrets.js';
+import { findUserById, findUserByUsername, updateUserRow } from '../db/repos/users.js';
+import { isUuid, newId } from '../lib/ids.js';
+import { checkPassword, hashPassword, oneAtATime } from '../lib/passwords.js';
+import { digestSecret, generateDigestKey, generateToken, keyedDigest } from '../lib/secrets.js';
 import { addMinutes, isoOfMillis, nowIso } from '../lib/time.js';
 import { fail, isDomainError } from './errors.js';
-import type { Actor, Origin, Role } from './policies.js';
+import { authorize, type Actor, type Origin, type Role } from './policies.js';
+import { LIMITS } from './limits.js';
 import { recordEvent } from './audit.js';
 import { loginVerdict, THROTTLE } from './throttle.js';
-import { clearFailuresOf, deleteLoginFailure, insertLoginAttempt, lockLoginAdmissions, markAttemptFailed, pruneFailures } from '../db/repos/loginFailures.js';
+import {
+  clearFailuresOf,
+  deleteFailuresOfUsername,
+  deleteLoginFailure,
+  insertLoginAttempt,
+  lockLoginAdmissions,
+  markAttemptFailed,
+  pruneFailures,
+} from '../db/repos/loginFailures.js';
 import { describeCaller, type User } from './views.js';
 
 export interface Authenticated {
@@ -113,9 +123,52 @@ export interface LoginResult {
   user: UserRow;
 }
 
+/** An empty username or password is a missing one (422 naming it), before anything is looked up. */
+function requireLoginFields(username: string, password: string): void {
+  const missing = [
+    ...(username === '' ? [{ field: 'username', message: 'required' }] : []),
+    ...(password === '' ? [{ field: 'password', message: 'required' }] : []),
+  ];
+  if (missing.length) throw fail.validation(missing);
+}
+
+const DIGEST_KEY_NAME = 'login_name_digest_key';
+const digestKeys = new WeakMap<Database, Promise<string>>();
+
+/**
+ * The installation's key for digests of unknown login names: read once per database handle, and
+ * created if the database has none (the migration that adds its table creates one).
+ */
+function loginNameDigestKey(database: Database): Promise<string> {
+  let key = digestKeys.get(database);
+  if (!key) {
+    key = (async () => {
+      const found = await findInstallationSecret(database.db, DIGEST_KEY_NAME);
+      if (found !== undefined) return found;
+      await insertInstallationSecretIfMissing(database.db, DIGEST_KEY_NAME, generateDigestKey(), nowIso());
+      return (await findInstallationSecret(database.db, DIGEST_KEY_NAME))!;
+    })();
+    // A failed read is not kept: the next login tries again.
+    key.catch(() => digestKeys.delete(database));
+    digestKeys.set(database, key);
+  }
+  return key;
+}
+
+/**
+ * The name a login attempt is recorded and throttled under: an existing user's username as it is
+ * (admins need it), anything else as a keyed digest, because what people type into the username
+ * field is sometimes their password. The digest still groups repeated attempts on one name.
+ */
+async function recordedName(database: Database, username: string, user: UserRow | undefined): Promise<string> {
+  return user ? user.username : keyedDigest(await loginNameDigestKey(database), username);
+}
+
 /**
  * Checks a username and password and opens a login session. Unknown users, wrong passwords and
- * disabled users fail alike, in about the same time. Throttled (see throttle.ts) before any check.
+ * disabled users fail alike, with the same hashing work (see checkPassword). Throttled (see
+ * throttle.ts) before any check. A username longer than any valid one fails at once, leaving no
+ * trace: no user can have it.
  */
 export async function login(
   database: Database,
@@ -124,11 +177,14 @@ export async function login(
   expirationMinutes: number,
   origin: Origin = {},
 ): Promise<LoginResult> {
+  requireLoginFields(username, password);
+  if (username.length > LIMITS.name_max_length) throw fail.unauthorized();
   const { db } = database;
   const ip = origin.ip ?? 'local';
-  const attempt = await admitAttempt(db, username, ip);
+  const name = await recordedName(database, username, await findUserByUsername(db, username));
+  const attempt = await admitAttempt(db, name, ip);
   try {
-    return await checkAttempt(database, attempt, username, password, expirationMinutes, origin);
+    return await checkAttempt(database, attempt, name, username, password, expirationMinutes, origin);
   } catch (error) {
     // A failure has settled the attempt's record; anything else (the database gone mid-way, say)
     // must not leave it being checked, where it would hold up the next attempts.
@@ -142,13 +198,13 @@ export async function login(
  * its id: refused at once while the account or address is locked; waits its turn (a while) while
  * as many attempts are being checked as the limit allows.
  */
-async function admitAttempt(db: Db, username: string, ip: string): Promise<string> {
+async function admitAttempt(db: Db, name: string, ip: string): Promise<string> {
   for (const started = Date.now(); ; ) {
     const admitted = await inTransaction(db, async (trx) => {
       await lockLoginAdmissions(trx);
-      const verdict = await loginVerdict(trx, username, ip);
+      const verdict = await loginVerdict(trx, name, ip);
       if (verdict.retryAfter > 0 || verdict.wait) return verdict;
-      return insertLoginAttempt(trx, username, ip, nowIso());
+      return insertLoginAttempt(trx, name, ip, nowIso());
     });
     if (typeof admitted === 'string') return admitted;
     if (admitted.retryAfter > 0) throw fail.throttled(admitted.retryAfter);
@@ -157,24 +213,33 @@ async function admitAttempt(db: Db, username: string, ip: string): Promise<strin
   }
 }
 
+/** Counts an attempt as a failure; now and then forgets failures that no longer count. */
+async function settleFailure(db: Db, attempt: string): Promise<void> {
+  await markAttemptFailed(db, attempt);
+  if (Math.random() < 0.05) await pruneFailures(db, new Date(Date.now() - THROTTLE.windowMs).toISOString());
+}
+
 async function checkAttempt(
   database: Database,
   attempt: string,
+  name: string,
   username: string,
   password: string,
   expirationMinutes: number,
   origin: Origin,
 ): Promise<LoginResult> {
   const { db } = database;
-  const user = await findUserByUsername(db, username);
-  const check = user ? await verifyPassword(password, user.password_hash) : (await verifyAgainstDummy(password), null);
+  // Read again: the user may have changed while the attempt waited its turn.
+  const found = await findUserByUsername(db, username);
+  const user = found && found.disabled === 0 ? found : undefined;
+  // A disabled user's password is not checked: it fails like an unknown user's, with the same work.
+  const check = await oneAtATime(name, () => checkPassword(password, user ? user.password_hash : null));
   const now = nowIso();
-  if (!user || !check?.ok || user.disabled === 1) {
+  if (!user || !check.ok) {
     // The attempt's record stays: it is the failure.
-    await markAttemptFailed(db, attempt);
-    await recordEvent(db, null, { type: 'auth.login.failed', target_type: 'user', target_id: user?.id ?? null, data: { username } }, origin);
-    // Now and then, forget failures that no longer count.
-    if (Math.random() < 0.05) await pruneFailures(db, new Date(Date.now() - THROTTLE.windowMs).toISOString());
+    await settleFailure(db, attempt);
+    const data = found ? { username: found.username } : { username_digest: name };
+    await recordEvent(db, null, { type: 'auth.login.failed', target_type: 'user', target_id: found?.id ?? null, data }, origin);
     throw fail.unauthorized();
   }
   const passwordHash = check.needsRehash ? await hashPassword(password) : undefined;
@@ -182,11 +247,52 @@ async function checkAttempt(
   const expiresAt = addMinutes(now, expirationMinutes);
   await inTransaction(db, async (trx) => {
     if (passwordHash) await updateUserRow(trx, user.id, { password_hash: passwordHash });
-    await clearFailuresOf(trx, username, attempt);
+    await clearFailuresOf(trx, name, origin.ip ?? 'local', attempt);
     await insertSession(trx, { id: newId(), user_id: user.id, token_digest: digestSecret(token), created_at: now, expires_at: expiresAt });
     await recordEvent(trx, { ...actorOf(user), ...origin }, { type: 'auth.login.succeeded', target_type: 'user', target_id: user.id, data: { username } });
   });
   return { token, expiresAt, user };
+}
+
+/**
+ * A signed-in user proving its current password (to change it): checked like a login of that user
+ * from the caller's address, so that a stolen API key is no way around the login throttle. Refused
+ * with 429 while the username is locked from there, before the password is checked; a wrong
+ * password is a failed login of the user (not in the audit log: nothing changed); a right one clears
+ * the failures from that address, as a successful login does. One check at a time per user.
+ */
+export async function verifyCurrentPassword(database: Database, user: UserRow, password: string, origin: Origin = {}): Promise<boolean> {
+  const { db } = database;
+  const ip = origin.ip ?? 'local';
+  const attempt = await admitAttempt(db, user.username, ip);
+  try {
+    const check = await oneAtATime(user.username, () => checkPassword(password, user.password_hash));
+    if (check.ok) await clearFailuresOf(db, user.username, ip, attempt);
+    else await settleFailure(db, attempt);
+    return check.ok;
+  } catch (error) {
+    await deleteLoginFailure(db, attempt).catch(() => {});
+    throw error;
+  }
+}
+
+export interface Unlocked {
+  id: string;
+  username: string;
+  /** failed logins (and attempts being checked) forgotten, from every address */
+  cleared_failures: number;
+}
+
+/** Forgets a user's failed logins from every address, lifting its locks; recorded as user.unlocked. */
+export async function unlockUser(database: Database, actor: Actor, id: string): Promise<Unlocked> {
+  authorize(actor, 'users.manage', 'unlock users');
+  return inTransaction(database.db, async (trx) => {
+    const user = isUuid(id) ? await findUserById(trx, id.toLowerCase()) : undefined;
+    if (!user) throw fail.notFound('user', id);
+    const cleared = await deleteFailuresOfUsername(trx, user.username);
+    await recordEvent(trx, actor, { type: 'user.unlocked', target_type: 'user', target_id: user.id, data: { username: user.username, cleared_failures: cleared } });
+    return { id: user.id, username: user.username, cleared_failures: cleared };
+  });
 }
 
 /** Ends the login session of a token; false when it was not open. */

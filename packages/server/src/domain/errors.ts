@@ -30,6 +30,8 @@ export const ERROR_CODES = {
   workspace_not_empty: 409,
   api_key_already_rotated: 409,
   api_key_expired: 409,
+  // a user already holds LIMITS.active_api_keys_max working keys: revoke one first
+  api_key_limit_reached: 409,
   conflict: 409,
   concurrent_change: 409,
   // limits of the request itself

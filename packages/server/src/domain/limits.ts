@@ -26,6 +26,8 @@ export const LIMITS = {
   active_api_keys_max: 100,
   /** how deep a JSON body may nest objects and arrays */
   json_depth_max: 64,
+  /** characters of one path segment as sent (%-encoded): a record id of 200 characters fits */
+  path_param_max_length: 8192,
   password_min_length: 8,
   password_max_length: 100,
   api_key_min_length: 8,
@@ -36,4 +38,11 @@ export const LIMITS = {
   label_max_length: 100,
   /** audit events per page when none is asked for */
   audit_page_default: 100,
+  /**
+   * YAML aliases in a users file may repeat at most this many values for each value written in
+   * the file (or users_file_alias_values_min in all, whichever is more): more is refused as a
+   * "billion laughs" file
+   */
+  users_file_alias_ratio_max: 10,
+  users_file_alias_values_min: 10_000,
 } as const;

@@ -15,6 +15,8 @@ export const PERMISSIONS = [
   'datasets.log',
   'datasets.annotate',
   'audit.read',
+  /** the detail of GET /api/_status: database address and errors, process id, memory */
+  'status.read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -56,7 +58,10 @@ export const MANAGER_ROLES = ROLES.filter((role) => (ROLE_TABLE[role].permission
 /** Where a request came from, for the audit log. */
 export interface Origin {
   ip?: string;
+  /** the server's own id of the request */
   requestId?: string;
+  /** the X-Request-Id the client sent, when short and printable; never taken as the request id */
+  clientRequestId?: string | null;
 }
 
 /** Who is acting: a signed-in user, or the operator at the command line (full access to the database). */

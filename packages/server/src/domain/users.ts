@@ -26,7 +26,7 @@ import { fail } from './errors.js';
 import { authorize, DEFAULT_ROLE, isManagerRole, MANAGER_ROLES, type Actor, type Role } from './policies.js';
 import { toUser, toUsers, type User } from './views.js';
 import { LIMITS } from './limits.js';
-import { check, rules, trimmedOrNull } from './validation.js';
+import { atMostItems, check, rules, trimmedOrNull } from './validation.js';
 
 export interface NewUser {
   username: string;
@@ -58,7 +58,11 @@ function checkNewUser(input: NewUser): void {
     ['api_key', rules.apiKey, input.api_key],
   ];
   if (input.password_hash === undefined) entries.push(['password', rules.password, input.password]);
-  (input.workspaces ?? []).forEach((name, i) => entries.push([`workspaces/${i}`, rules.name, name]));
+  const workspaces = input.workspaces ?? [];
+  if (workspaces.length > LIMITS.user_workspaces_max) {
+    // One error for the list, rather than one per name of a list that long.
+    entries.push(['workspaces', () => atMostItems(LIMITS.user_workspaces_max), workspaces]);
+  } else workspaces.forEach((name, i) => entries.push([`workspaces/${i}`, rules.name, name]));
   check(entries);
   if (input.password_hash !== undefined && !isBcryptHash(input.password_hash)) {
     throw fail.validation([{ field: 'password_hash', message: 'must be a bcrypt hash ($2a$, $2b$ or $2y$)' }]);

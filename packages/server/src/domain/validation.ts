@@ -9,6 +9,9 @@ const NAME = new RegExp(LIMITS.name_pattern);
 const NAME_RULE = "lowercase letters, digits, '-' and '_' only, not starting with '-' or '_'";
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+const NAME_MAX = LIMITS.name_max_length;
+const PERSON_NAME_MAX = LIMITS.person_name_max_length;
+const EMAIL_MAX = LIMITS.email_max_length;
 const PASSWORD_MIN = LIMITS.password_min_length;
 const PASSWORD_MAX = LIMITS.password_max_length;
 const API_KEY_MIN = LIMITS.api_key_min_length;
@@ -16,24 +19,33 @@ const API_KEY_MIN = LIMITS.api_key_min_length;
 type Check = (value: unknown) => string | null;
 
 const length = (value: string) => [...value].length;
+/** The message of every maximum length, the same words as the HTTP schemas' (http/problems.ts). */
+export const atMostCharacters = (max: number) => `must be at most ${max} characters`;
+/** The message of every maximum number of items in a list (likewise). */
+export const atMostItems = (max: number) => `must list at most ${max} items`;
 
 export const rules = {
   name: ((value) => {
     if (typeof value !== 'string' || value.length === 0) return 'required';
+    // Before the pattern: a database index refuses longer keys (PostgreSQL's btree rows).
+    if (length(value) > NAME_MAX) return atMostCharacters(NAME_MAX);
     return NAME.test(value) ? null : NAME_RULE;
   }) as Check,
   firstName: ((value) => {
     if (typeof value !== 'string') return 'required';
+    if (length(value) > PERSON_NAME_MAX) return atMostCharacters(PERSON_NAME_MAX);
     return value.trim().length >= 1 ? null : 'must not be empty';
   }) as Check,
   lastName: ((value) => {
     if (value === undefined || value === null) return null;
     if (typeof value !== 'string') return 'must be text';
+    if (length(value) > PERSON_NAME_MAX) return atMostCharacters(PERSON_NAME_MAX);
     return value.trim().length >= 1 ? null : 'must not be empty when given';
   }) as Check,
   email: ((value) => {
     if (value === undefined || value === null) return null;
     if (typeof value !== 'string') return 'must be text';
+    if (length(value) > EMAIL_MAX) return atMostCharacters(EMAIL_MAX);
     return EMAIL.test(value.trim()) ? null : 'must be an email address like name@example.com';
   }) as Check,
   password: ((value) => {

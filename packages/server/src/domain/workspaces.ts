@@ -3,9 +3,10 @@ import { inTransaction } from '../db/cache.js';
 import type { Database } from '../db/connect.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../db/connect.js';
 import type { Db } from '../db/schema.js';
-import { findUserById, findUsersByIds } from '../db/repos/users.js';
+import { findUserById } from '../db/repos/users.js';
 import { countDatasetsIn } from '../db/repos/datasets.js';
 import {
+  countMembers,
   countWorkspaces,
   deleteMembership,
   deleteWorkspaceRow,
@@ -14,8 +15,8 @@ import {
   insertMemberships,
   insertWorkspace,
   isMember,
+  listMemberRows,
   listWorkspaceRows,
-  memberIds,
 } from '../db/repos/workspaces.js';
 import { isUuid, newId } from '../lib/ids.js';
 import { nowIso } from '../lib/time.js';
@@ -106,15 +107,24 @@ export async function deleteWorkspace(database: Database, actor: Actor, id: stri
   }
 }
 
-export async function listMembers(database: Database, actor: Actor, workspaceId: string): Promise<User[]> {
+/** One page of a workspace's members, in the order they joined, with their number. */
+export async function listMembersPage(database: Database, actor: Actor, workspaceId: string, options: ListOptions = {}): Promise<Page<User>> {
   authorize(actor, 'memberships.manage', 'list workspace members');
   const { db } = database;
-  await requireWorkspace(db, workspaceId);
-  const ids = await memberIds(db, workspaceId);
-  if (ids.length === 0) return [];
-  const rows = await findUsersByIds(db, ids);
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return toUsers(db, ids.map((id) => byId.get(id)!).filter(Boolean));
+  const workspace = await requireWorkspace(db, workspaceId);
+  const limit = Math.min(options.limit ?? MAX_PAGE, MAX_PAGE);
+  const [rows, total] = await Promise.all([listMemberRows(db, workspace.id, limit, options.offset ?? 0), countMembers(db, workspace.id)]);
+  return { items: await toUsers(db, rows), total };
+}
+
+/** Every member of a workspace, in the order they joined, read a page at a time. */
+export async function listMembers(database: Database, actor: Actor, workspaceId: string): Promise<User[]> {
+  const members: User[] = [];
+  for (let offset = 0; ; offset += MAX_PAGE) {
+    const { items } = await listMembersPage(database, actor, workspaceId, { limit: MAX_PAGE, offset });
+    members.push(...items);
+    if (items.length < MAX_PAGE) return members;
+  }
 }
 
 async function requireUserRow(db: Db, id: string) {

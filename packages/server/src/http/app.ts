@@ -9,6 +9,7 @@ import { LIMITS } from '../domain/limits.js';
 import { authentication } from './hooks/auth.js';
 import { errorAnswers, frameworkErrors } from './hooks/errors.js';
 import { handlersInFlight } from './hooks/handlersInFlight.js';
+import { jsonBodies } from './hooks/jsonBody.js';
 import { requestIdHeaders, requestIdOf } from './hooks/requestId.js';
 import { requestLog } from './hooks/requestLog.js';
 import { unstorableText } from './hooks/unstorableText.js';
@@ -42,6 +43,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     typeof proxies === 'number' ? (_address: string, hop: number) => hop < proxies : proxies ?? false;
   const app = Fastify({
     bodyLimit: BODY_LIMIT,
+    // Path parameters (dataset names, record ids) up to this length reach the routes, whose
+    // schemas answer an over-long one with a 422 naming its limit; Fastify's default (100) was
+    // shorter than the longest valid name.
+    routerOptions: { maxParamLength: LIMITS.path_param_max_length },
     // One line per request, written by the requestLog hook, instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
@@ -59,6 +64,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   for (const schema of COMPONENT_SCHEMAS) app.addSchema(schema);
   // JSON is the only body format, but for the login route's form (registered in its own scope).
   app.removeContentTypeParser('text/plain');
+  await app.register(jsonBodies);
 
   // First, so that every route registered after it is counted (the docs' included).
   await app.register(handlersInFlight);

@@ -2,12 +2,12 @@
 // `?workspace=`, else the X-Argilla-Workspace header; datasets are addressed by name within it.
 import { Type } from 'typebox';
 import type { FastifyRequest } from 'fastify';
-import { ProblemResponse, problems } from './schemas.js';
+import { NameText, ProblemResponse, problems } from './schemas.js';
 
 export const WorkspaceQuery = {
-  workspace: Type.Optional(Type.String({ description: 'the workspace (else the X-Argilla-Workspace header)' })),
+  workspace: Type.Optional(NameText('the workspace (else the X-Argilla-Workspace header)')),
 };
-export const NameParams = Type.Object({ name: Type.String() });
+export const NameParams = Type.Object({ name: NameText() });
 
 export function workspaceOf(request: FastifyRequest): string | undefined {
   const fromQuery = (request.query as { workspace?: string } | undefined)?.workspace;

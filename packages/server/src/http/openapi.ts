@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { App } from './types.js';
 import { LIMITS } from '../domain/limits.js';
+import { WEB_SECURITY_HEADERS } from './web.js';
 
 type OpenApiInfo = Parameters<typeof swagger>[1] extends { openapi?: infer O } ? O : never;
 
@@ -30,5 +31,21 @@ export async function registerOpenApi(app: App, version: string): Promise<void> 
     // Components keep their $id as their name (User, Problem...).
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  // The docs share the web UI's origin, where the UI keeps its login token: they get the UI's own
+  // security headers (no inline code, nothing from another origin, no framing), in a scope of
+  // their own so that the API's answers are left as they are.
+  await app.register(async (docs) => {
+    docs.addHook('onSend', (_request, reply, payload, done) => {
+      for (const [name, value] of Object.entries(WEB_SECURITY_HEADERS)) reply.header(name, value);
+      done(null, payload);
+    });
+    await docs.register(swaggerUi, {
+      routePrefix: '/api/docs',
+      // The headers come from the hook above, the same on the page, its files and the document.
+      staticCSP: false,
+      // Without the top bar: its logo is an inline SVG holding a <style> element, which the
+      // policy blocks (and its box to load any other document is of no use here).
+      uiConfig: { layout: 'BaseLayout' },
+    });
+  });
 }

@@ -4,6 +4,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseDown, isForeignKeyViolation, isTransientConflict, isUniqueViolation } from '../db/connect.js';
 import { DomainError, ERROR_CODES, type ErrorCode } from '../domain/errors.js';
 import { LIMITS } from '../domain/limits.js';
+import { atMostCharacters, atMostItems } from '../domain/validation.js';
 import { UUID_PATTERN } from './schemas.js';
 
 const TITLES: Record<number, string> = {
@@ -81,6 +82,9 @@ function pointerOf(part: string | undefined, error: AjvError): string {
 function messageOf(error: AjvError): string {
   if (error.keyword === 'required') return 'required';
   if (error.keyword === 'pattern' && error.params.pattern === UUID_PATTERN) return 'must be a UUID';
+  // The same words as the domain's checks of the same limits (domain/validation.ts).
+  if (error.keyword === 'maxLength') return atMostCharacters(Number(error.params.limit));
+  if (error.keyword === 'maxItems') return atMostItems(Number(error.params.limit));
   return error.message ?? 'invalid value';
 }
 
@@ -99,6 +103,12 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
   }
   const fastifyError = error as FastifyError & { validation?: AjvError[]; validationContext?: string };
   if (fastifyError.validation) {
+    // No body at all (or an empty one, see hooks/jsonBody.ts) on a route that needs one.
+    if (fastifyError.validationContext === 'body' && request.body === undefined) {
+      return problem(request, 'validation_error', 'The request body is required: send a JSON object.', {}, [
+        { pointer: '/', message: 'required: send a JSON object' },
+      ]);
+    }
     const errors = fastifyError.validation.map((e) => ({ pointer: pointerOf(fastifyError.validationContext, e), message: messageOf(e) }));
     return problem(request, 'validation_error', invalidValues(errors), {}, errors);
   }

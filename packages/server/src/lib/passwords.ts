@@ -7,6 +7,8 @@ import { Worker } from 'node:worker_threads';
 
 // 2 is Argon2id in @node-rs/argon2's Algorithm enum (a const enum, so it is not importable at runtime).
 const ARGON2ID = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+// The parameters every hash this server writes carries: such a hash costs a full verification.
+const NATIVE_PREFIX = `$argon2id$v=19$m=${ARGON2ID.memoryCost},t=${ARGON2ID.timeCost},p=${ARGON2ID.parallelism}$`;
 
 const BCRYPT_HASH = /^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/;
 // bcrypt only ever reads the first 72 bytes of a password.
@@ -141,6 +143,7 @@ export interface PasswordCheck {
 
 export async function verifyPassword(password: string, storedHash: string): Promise<PasswordCheck> {
   if (isArgon2Hash(storedHash)) {
+    countWork(storedHash);
     try {
       return { ok: (await pool.run({ kind: 'argon2-verify', hash: storedHash, password })) === true, needsRehash: false };
     } catch {
@@ -153,6 +156,7 @@ export async function verifyPassword(password: string, storedHash: string): Prom
     if (Buffer.byteLength(password, 'utf8') > BCRYPT_MAX_BYTES) return { ok: false, needsRehash: false };
     // The native bcrypt binding knows $2a$ and $2b$; $2y$ is the same algorithm under PHP's prefix.
     const normalised = storedHash.startsWith('$2y$') ? `$2b$${storedHash.slice(4)}` : storedHash;
+    countWork(storedHash);
     const ok = (await pool.run({ kind: 'bcrypt-compare', hash: normalised, password })) === true;
     return { ok, needsRehash: ok };
   }
@@ -161,11 +165,103 @@ export async function verifyPassword(password: string, storedHash: string): Prom
 
 let dummyHash: Promise<string> | undefined;
 
-/**
- * Spends about the same time as a real check, for logins of unknown users, so response times do
- * not tell whether a username exists.
- */
-export async function verifyAgainstDummy(password: string): Promise<void> {
+/** A full-cost argon2id verification whose answer does not matter (see checkPassword). */
+async function verifyAgainstDummy(password: string): Promise<void> {
   dummyHash ??= hashPassword('dummy-password-for-timing');
   await verifyPassword(password, await dummyHash);
+}
+
+// How much hashing work this process has done, by kind. A failed check must cost the same work
+// whatever the stored hash (or its absence): the tests compare these counts, not times.
+const work = new Map<string, number>();
+
+function countWork(storedHash: string): void {
+  const kind = isArgon2Hash(storedHash)
+    ? storedHash.startsWith(NATIVE_PREFIX)
+      ? 'argon2id (server cost)'
+      : 'argon2id (other cost)'
+    : `bcrypt (cost ${storedHash.slice(4, 6)})`;
+  work.set(kind, (work.get(kind) ?? 0) + 1);
+}
+
+/** The hash computations this process has done so far, by kind (a copy). */
+export function hashingWork(): Record<string, number> {
+  return Object.fromEntries(work);
+}
+
+// A bcrypt hash at cost 5 (of a password nobody types): the cost of the hashes in the users files
+// of Argilla's guide (`htpasswd -B`), the bcrypt hashes this server is most likely to hold.
+const DUMMY_BCRYPT = '$2b$05$gexWLtWRj3Sfr1mnC0PbH.y5qHTKeZ8zgw2EDNK5ld8eKkCwrISwa';
+
+/**
+ * Checks a password against a user's stored hash, or against nothing (`null`: no such user, or one
+ * that may not log in), so that every failure costs the same work: one argon2id verification at
+ * the server's own cost and one bcrypt computation at cost 5, whether the user exists or not and
+ * whatever its hash. A native hash's failed verification is followed by a bcrypt computation, a
+ * bcrypt hash's by an argon2id one, and what is refused without a real check (a password over
+ * bcrypt's 72 bytes, a hash at another cost, no hash) gets both. A bcrypt hash at a higher cost
+ * than 5 still costs its difference, until its user's first login re-hashes it.
+ */
+export async function checkPassword(password: string, storedHash: string | null): Promise<PasswordCheck> {
+  let fullCost = false;
+  let bcryptDone = false;
+  if (storedHash !== null) {
+    const native = storedHash.startsWith(NATIVE_PREFIX);
+    const bcryptChecked = isBcryptHash(storedHash) && Buffer.byteLength(password, 'utf8') <= BCRYPT_MAX_BYTES;
+    if (bcryptChecked || isArgon2Hash(storedHash)) {
+      const check = await verifyPassword(password, storedHash);
+      if (check.ok) return check;
+      fullCost = native;
+      // A bcrypt hash's own computation stands for the bcrypt part, at its cost.
+      bcryptDone = bcryptChecked;
+    }
+  }
+  if (!fullCost) await verifyAgainstDummy(password);
+  if (!bcryptDone) {
+    countWork(DUMMY_BCRYPT);
+    await pool.run({ kind: 'bcrypt-compare', hash: DUMMY_BCRYPT, password });
+  }
+  return { ok: false, needsRehash: false };
+}
+
+// One queue of password checks per owner (a username, or the digest of an unknown one): an owner's
+// checks run one after the other, so a burst for one account waits on itself instead of taking
+// every hashing thread from the other users.
+const queues = new Map<string, { tail: Promise<unknown>; running: number }>();
+let peakPerOwner = 0;
+
+/** Runs `task` once the owner's earlier tasks have ended (whether they succeeded or not). */
+export function oneAtATime<T>(owner: string, task: () => Promise<T>): Promise<T> {
+  let queue = queues.get(owner);
+  if (!queue) {
+    queue = { tail: Promise.resolve(), running: 0 };
+    queues.set(owner, queue);
+  }
+  const entry = queue;
+  const run = async () => {
+    entry.running++;
+    peakPerOwner = Math.max(peakPerOwner, entry.running);
+    try {
+      return await task();
+    } finally {
+      entry.running--;
+    }
+  };
+  const result = entry.tail.then(run, run);
+  const tail = result.catch(() => {});
+  entry.tail = tail;
+  // The last task of an owner removes its queue: owners come and go (unknown names among them).
+  void tail.then(() => {
+    if (entry.tail === tail) queues.delete(owner);
+  });
+  return result;
+}
+
+/** The most tasks of one owner ever seen running at once since the last reset (for tests: 1). */
+export function hashingQueuePeak(): number {
+  return peakPerOwner;
+}
+
+export function resetHashingQueuePeak(): void {
+  peakPerOwner = 0;
 }

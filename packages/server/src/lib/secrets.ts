@@ -1,5 +1,5 @@
 // Random secrets (API keys, login tokens) and the digests stored in their place.
-import { hash, randomBytes } from 'node:crypto';
+import { createHmac, hash, randomBytes } from 'node:crypto';
 
 export const API_KEY_PREFIX = 'argilla_';
 
@@ -25,4 +25,18 @@ export function previewSecret(secret: string): string {
   // Short operator-chosen keys would be half revealed by eight characters; show two.
   if (body.length < 12) return `${prefix}…${body.slice(-2)}`;
   return `${prefix}${body.slice(0, 4)}…${body.slice(-4)}`;
+}
+
+/** A new secret key for keyedDigest (256 random bits, URL-safe text). */
+export function generateDigestKey(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/**
+ * HMAC-SHA256 of a text under a secret key, hex encoded and marked as such (`hmac-sha256:…`, which
+ * no username can be): the same text gives the same digest under one key, so repeats can be
+ * grouped, while the text cannot be read back without the key.
+ */
+export function keyedDigest(key: string, text: string): string {
+  return `hmac-sha256:${createHmac('sha256', key).update(text, 'utf8').digest('hex')}`;
 }

@@ -1,5 +1,6 @@
 // Command-line tasks on users. They call the same domain functions as the HTTP API.
 import type { Database } from '../db/connect.js';
+import { unlockUser } from '../domain/auth.js';
 import { createDefaultUser } from '../domain/defaultUser.js';
 import { isDomainError } from '../domain/errors.js';
 import { SYSTEM } from '../domain/policies.js';
@@ -39,11 +40,13 @@ export async function createDefaultUserTask(
   io: Io,
 ): Promise<void> {
   const outcome = await createDefaultUser(database, { password: options.password, apiKey: options.apiKey });
+  // Quiet: nothing at all on success, whether the user was created or already there (errors are
+  // thrown, and still reach stderr with a non-zero exit).
+  if (options.quiet) return;
   if (!outcome.created) {
     io.out(outcome.reason);
     return;
   }
-  if (options.quiet) return;
   printUser(io, 'User with default credentials successfully created:', outcome.user, outcome.apiKey);
   io.out('Change the default password and API key before exposing the server to anyone else.');
 }
@@ -82,4 +85,11 @@ export async function updateUserTask(database: Database, username: string, chang
   }
   const updated = await updateUser(database, SYSTEM, user.id, changes);
   printUser(io, `User '${username}' successfully updated:`, updated, null);
+}
+
+/** `users unlock`: forgets the user's failed logins from every address, lifting its login locks. */
+export async function unlockUserTask(database: Database, username: string, io: Io): Promise<void> {
+  const user = await getUserByUsername(database, SYSTEM, username);
+  const { cleared_failures: cleared } = await unlockUser(database, SYSTEM, user.id);
+  io.out(`User '${username}' unlocked: ${cleared} failed login${cleared === 1 ? '' : 's'} cleared.`);
 }

@@ -2,59 +2,58 @@
 // position and line of every entry (so an error says which one to fix), and written back out.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { isMap, isSeq, LineCounter, parseDocument, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import type { Database } from '../db/connect.js';
 import { passwordHashesById } from '../db/repos/users.js';
 import { ImportError, importUsers, type UserEntry } from '../domain/importUsers.js';
 import { SYSTEM } from '../domain/policies.js';
 import { eachUser } from '../domain/users.js';
 import { TaskError, type Io } from './io.js';
+import { yamlListItems } from './usersFileYaml.js';
 
 const TEXT_FIELDS = ['username', 'full_name', 'email', 'api_key', 'hashed_password', 'role'] as const;
 
-/** Parses the file's text into type-checked entries; throws an ImportError naming the entry. */
+/**
+ * Parses the file's text into type-checked entries; throws an ImportError naming the entry (or the
+ * line, for what is wrong with the YAML itself). The YAML is read an entry at a time
+ * (usersFileYaml.ts), so only the entries are kept in memory, not the file's syntax tree.
+ */
 export function parseUsersFile(text: string): UserEntry[] {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const error = doc.errors[0]!;
-    const line = error.linePos?.[0]?.line;
-    throw new ImportError(null, `not valid YAML${line ? ` at line ${line}` : ''}: ${error.message.split('\n')[0]}`);
-  }
-  if (doc.contents === null) return [];
-  if (!isSeq(doc.contents)) throw new ImportError(null, 'the top level must be a list of users (each starting with "- username: ...")');
-  return doc.contents.items.map((node, index) => {
-    const position = index + 1;
-    const range = (node as { range?: [number, number, number] }).range;
-    const line = range ? lines.linePos(range[0]).line : undefined;
+  const entries: UserEntry[] = [];
+  for (const { value, isMapping, line } of yamlListItems(text)) {
+    const position = entries.length + 1;
     const where = { position, line, username: '' };
-    if (!isMap(node)) throw new ImportError(where, 'must be a mapping of fields (username, full_name, ...)');
-    const raw = node.toJSON() as Record<string, unknown>;
+    if (!isMapping) throw new ImportError(where, 'must be a mapping of fields (username, full_name, ...)');
+    const raw = value as Record<string, unknown>;
+    const field = (name: string): unknown => (Object.hasOwn(raw, name) ? raw[name] : undefined);
     const entry: UserEntry = { position, line, username: '' };
-    for (const field of TEXT_FIELDS) {
-      const value = raw[field];
-      if (value === undefined || value === null) continue;
-      if (typeof value !== 'string') throw new ImportError({ ...where, username: String(raw.username ?? '') }, `${field}: must be text`);
-      entry[field] = value;
+    for (const name of TEXT_FIELDS) {
+      const given = field(name);
+      if (given === undefined || given === null) continue;
+      if (typeof given !== 'string') throw new ImportError({ ...where, username: String(field('username') ?? '') }, `${name}: must be text`);
+      entry[name] = given;
     }
     where.username = entry.username;
     if (!entry.username) throw new ImportError(where, 'username: required');
-    if ('workspaces' in raw) {
-      const value = raw.workspaces;
-      if (!Array.isArray(value)) {
+    if (Object.hasOwn(raw, 'workspaces')) {
+      const given = raw.workspaces;
+      if (!Array.isArray(given)) {
         throw new ImportError(where, 'workspaces: must be a list of workspace names (leave the key out for an admin, [] for none)');
       }
-      value.forEach((name, i) => {
+      given.forEach((name, i) => {
         if (typeof name !== 'string') throw new ImportError(where, `workspaces[${i}]: must be a workspace name`);
       });
-      entry.workspaces = value as string[];
+      // A copy: an alias shares its anchor's list with other entries.
+      entry.workspaces = [...(given as string[])];
     }
-    if (raw.disabled !== undefined && raw.disabled !== null) {
-      if (typeof raw.disabled !== 'boolean') throw new ImportError(where, 'disabled: must be true or false');
-      entry.disabled = raw.disabled;
+    const disabled = field('disabled');
+    if (disabled !== undefined && disabled !== null) {
+      if (typeof disabled !== 'boolean') throw new ImportError(where, 'disabled: must be true or false');
+      entry.disabled = disabled;
     }
-    return entry;
-  });
+    entries.push(entry);
+  }
+  return entries;
 }
 
 export interface MigrateOptions {

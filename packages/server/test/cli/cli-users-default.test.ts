@@ -73,6 +73,38 @@ for (const backend of backends()) {
       assert.ok(await userByName(target, 'argilla'));
     });
 
+    it('--quiet prints nothing either when the user exists already: exit 0, nothing written', async () => {
+      const target = await migratedTarget(backend);
+      assertExit(await cli(target, 'users', 'create_default', '--quiet'), 0);
+      const initial = await snapshot(target);
+      for (const name of ['create_default', 'create-default']) {
+        const again = await cli(target, 'users', name, '--quiet');
+        assertExit(again, 0);
+        assert.equal(again.stdout, '', name);
+        assert.equal(again.stderr, '', name);
+      }
+      assert.deepEqual(await snapshot(target), initial);
+    });
+
+    it('--quiet prints nothing when another user holds the default API key: exit 0, nothing written', async () => {
+      const target = await migratedTarget(backend);
+      await createUser(target, 'squatter', { extra: ['--api-key', 'argilla.apikey'] });
+      const initial = await snapshot(target);
+      const result = await cli(target, 'users', 'create_default', '--quiet');
+      assertExit(result, 0);
+      assert.equal(result.stdout, '');
+      assert.equal(result.stderr, '');
+      assert.deepEqual(await snapshot(target), initial);
+    });
+
+    it('--quiet still reports an error, on stderr, with a non-zero exit', async () => {
+      const target = await migratedTarget(backend);
+      const result = await cli(target, 'users', 'create_default', '--quiet', '--api-key', 'short');
+      assertFailed(result, /--api-key/);
+      assert.equal(result.stdout, '');
+      assert.notEqual(result.stderr, '');
+    });
+
     it('ARGILLA_DEFAULT_USER_PASSWORD and ARGILLA_DEFAULT_USER_API_KEY override the defaults', async () => {
       const target = await migratedTarget(backend);
       const result = await runCli(['users', 'create_default'], {

@@ -43,6 +43,7 @@ export interface AuditItem {
   target_id: string | null;
   ip: string | null;
   request_id: string | null;
+  client_request_id: string | null;
   data: Record<string, any>;
   created_at: string;
 }
@@ -86,3 +87,25 @@ export async function failureCount(server: TestServer, username?: string): Promi
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Fails unless `reply` is the throttling problem with a Retry-After within min..max seconds; returns it. */
+export function assertThrottled(reply: Reply, min: number, max: number): number {
+  assert.equal(reply.status, 429, JSON.stringify(reply.body));
+  assert.equal(reply.body.code, 'login_throttled', JSON.stringify(reply.body));
+  const header = reply.headers.get('retry-after');
+  assert.ok(header !== null, 'no Retry-After header');
+  assert.match(header, /^\d+$/, `Retry-After ${header} is not a number of seconds`);
+  const seconds = Number(header);
+  assert.ok(seconds >= min && seconds <= max, `Retry-After ${seconds} not within ${min}..${max}`);
+  assert.equal(reply.body.params.retry_after, seconds, 'params.retry_after matches the header');
+  return seconds;
+}
+
+/** Rows of a table, counted (to check that a refused request stored nothing). */
+export async function rowCount(server: TestServer, table: 'login_failures' | 'audit_events'): Promise<number> {
+  const row = await server.database.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

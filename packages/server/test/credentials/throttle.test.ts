@@ -1,7 +1,9 @@
-// Login throttling: after 10 failures for a username within 15 minutes every
-// further attempt for it is 429 with Retry-After, right password or not; the lock doubles up to 15
-// minutes; a per-address limit of 50; a success resets the account; API keys are never throttled;
-// the state is in the database, so it holds across server processes sharing it.
+// Login throttling: after 10 failures for a username from one address within 15 minutes every
+// further attempt for it from that address is 429 with Retry-After, right password or not; the lock
+// doubles up to 15 minutes; a per-address limit of 50 and a per-username limit of 100 (every address
+// together); a success resets the account from its address; API keys are never throttled; the state
+// is in the database, so it holds across server processes sharing it. (lockout.test.ts: the limits
+// across addresses and the unlock.)
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -55,32 +57,38 @@ describe('lockedUntil (the lock implied by failure times)', () => {
   });
 
   it('uses the documented constants', () => {
-    assert.equal(THROTTLE.perUsername, 10);
+    assert.equal(THROTTLE.perUsernameFromAddress, 10);
+    assert.equal(THROTTLE.perUsername, 100);
     assert.equal(THROTTLE.windowMs, 15 * MINUTE);
     assert.equal(THROTTLE.maxLockMs, 15 * MINUTE);
-    assert.ok(THROTTLE.perAddress > THROTTLE.perUsername);
+    assert.ok(THROTTLE.perAddress > THROTTLE.perUsernameFromAddress);
   });
 });
 
 for (const backend of backends()) {
   describe(`loginRetryAfter over the database (${backend.name})`, () => {
-    it('counts failures within the window only, per username and per address', async () => {
+    it('counts failures within the window only, per username and address, per username and per address', async () => {
       const database = await freshDatabase(backend);
       try {
         const now = Date.parse('2030-06-01T12:00:00Z');
         const iso = (ms: number) => new Date(ms).toISOString().replace('Z', '000Z');
         const rows = (username: string, ip: string, count: number, endMs: number) =>
           Array.from({ length: count }, (_, i) => ({ id: crypto.randomUUID(), username, ip, created_at: iso(endMs - (count - 1 - i) * 1000) }));
-        // ten failures ending 10 s ago: locked for 50 more seconds
+        // ten failures from one address ending 10 s ago: locked from that address for 50 more seconds
         await database.db.insertInto('login_failures').values(rows('alice', '10.0.0.1', 10, now - 10_000)).execute();
-        assert.equal(await loginRetryAfter(database.db, 'alice', '10.0.0.9', now), 50);
-        assert.equal(await loginRetryAfter(database.db, 'bob', '10.0.0.9', now), 0, 'another username is not locked');
+        assert.equal(await loginRetryAfter(database.db, 'alice', '10.0.0.1', now), 50);
+        assert.equal(await loginRetryAfter(database.db, 'alice', '10.0.0.9', now), 0, 'not from another address');
+        assert.equal(await loginRetryAfter(database.db, 'bob', '10.0.0.1', now), 0, 'another username is not locked');
+        // a hundred failures from a hundred addresses lock the username from everywhere
+        const spreadOut = Array.from({ length: 100 }, (_, i) => ({ id: crypto.randomUUID(), username: 'erin', ip: `10.7.0.${i}`, created_at: iso(now - 5000 + i) }));
+        await database.db.insertInto('login_failures').values(spreadOut).execute();
+        assert.ok((await loginRetryAfter(database.db, 'erin', '10.0.0.200', now)) > 55);
         // ten failures that ended 16 minutes ago count for nothing
         await database.db.insertInto('login_failures').values(rows('carol', '10.0.0.2', 10, now - 16 * MINUTE)).execute();
-        assert.equal(await loginRetryAfter(database.db, 'carol', '10.0.0.9', now), 0);
+        assert.equal(await loginRetryAfter(database.db, 'carol', '10.0.0.2', now), 0);
         // eleven failures, the last 30 s ago: the lock is 2 minutes
         await database.db.insertInto('login_failures').values(rows('dave', '10.0.0.3', 11, now - 30_000)).execute();
-        assert.equal(await loginRetryAfter(database.db, 'dave', '10.0.0.9', now), 90);
+        assert.equal(await loginRetryAfter(database.db, 'dave', '10.0.0.3', now), 90);
         // fifty failures from one address across many usernames lock that address for any username
         const spread = Array.from({ length: 50 }, (_, i) => ({ id: crypto.randomUUID(), username: `u${i}`, ip: '10.9.9.9', created_at: iso(now - 1000 + i) }));
         await database.db.insertInto('login_failures').values(spread).execute();
@@ -103,7 +111,7 @@ for (const backend of backends()) {
       await server.database.db.deleteFrom('login_failures').execute();
     });
 
-    it('10 failures lock the username: the 11th attempt is 429 with Retry-After (about 60 s) even with the right password', async () => {
+    it('10 failures from one address lock the username there: the 11th attempt is 429 with Retry-After (about 60 s) even with the right password', async () => {
       const user = await makeUser(server);
       const earlier = await loginToken(server, user.username, user.password);
       await failTimes(server, user.username, 10);
@@ -187,8 +195,8 @@ for (const backend of backends()) {
       const checked = replies.filter((r) => r.status === 401).length;
       for (const reply of replies) assert.ok(reply.status === 401 || reply.status === 429, `${reply.status}`);
       assert.ok(
-        checked <= THROTTLE.perUsername,
-        `${checked} of 40 concurrent guesses were checked (401) and ${await failureCount(server, user.username)} failures recorded; at most ${THROTTLE.perUsername} may be`,
+        checked <= THROTTLE.perUsernameFromAddress,
+        `${checked} of 40 concurrent guesses were checked (401) and ${await failureCount(server, user.username)} failures recorded; at most ${THROTTLE.perUsernameFromAddress} may be`,
       );
       assertThrottled(await login(server, user.username, user.password), 1, 15 * 60);
     });

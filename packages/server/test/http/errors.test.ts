@@ -14,6 +14,7 @@ import {
   createWorkspace,
   loginForm,
   UNKNOWN_ID,
+  UUID,
   uniqueName,
   userExists,
   workspaceExists,
@@ -128,16 +129,15 @@ for (const backend of backends()) {
       assert.equal(ids.size, 10);
     });
 
-    it('x-request-id: a well-formed id sent by the client is kept; a bad one is replaced', async () => {
+    it("x-request-id: the server's own UUID, whatever the client sent (its id is kept apart, see request-id.test.ts)", async () => {
       const given = await call(server, 'GET', `/api/users/${UNKNOWN_ID}`, { key: server.adminKey, headers: { 'x-request-id': 'trace-abc_123.4' } });
-      assert.equal(assertProblem(given, 404).request_id, 'trace-abc_123.4');
+      assert.match(assertProblem(given, 404).request_id, UUID);
       const ok = await call(server, 'GET', '/api/me', { key: server.adminKey, headers: { 'x-request-id': 'trace-ok-1' } });
-      assert.equal(ok.headers.get('x-request-id'), 'trace-ok-1');
+      assert.match(ok.headers.get('x-request-id') ?? '', UUID);
       for (const bad of ['has spaces', 'x'.repeat(200), 'new\\line', '<script>']) {
         const reply = await call(server, 'GET', '/api/nope', { headers: { 'x-request-id': bad } });
         const body = assertProblem(reply, 404);
-        assert.notEqual(body.request_id, bad);
-        assert.match(body.request_id, /^[A-Za-z0-9._-]{1,64}$/);
+        assert.match(body.request_id, UUID);
       }
     });
 

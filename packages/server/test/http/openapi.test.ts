@@ -152,8 +152,8 @@ for (const backend of backends()) {
       assert.equal(doc.info.version, reply.body.version);
     });
 
-    it('GET /api/_status reports the version, a healthy database and memory', async () => {
-      const reply = await call(server, 'GET', '/api/_status');
+    it('GET /api/_status reports the version, a healthy database and memory (to an admin)', async () => {
+      const reply = await call(server, 'GET', '/api/_status', { key: server.adminKey });
       assert.equal(reply.status, 200);
       assert.equal(reply.body.version, 'test');
       assert.equal(reply.body.database?.healthy, true);

@@ -101,6 +101,22 @@ export function listKeysOfUser(db: Db, userId: string): Promise<ApiKeyRow[]> {
     .execute();
 }
 
+/**
+ * How many keys of a user still work and are not being replaced: not revoked, not expired, not
+ * rotated away (a rotated key runs on for a grace period, but its replacement is what counts).
+ */
+export async function countActiveKeysOfUser(db: Db, userId: string, now: string): Promise<number> {
+  const row = await db
+    .selectFrom('api_keys')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where('replaced_by', 'is', null)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 export function findKeyOfUser(db: Db, userId: string, keyId: string): Promise<ApiKeyRow | undefined> {
   return db.selectFrom('api_keys').selectAll().where('user_id', '=', userId).where('id', '=', keyId).where('revoked_at', 'is', null).executeTakeFirst();
 }

@@ -36,12 +36,23 @@ export interface AttemptRow {
   pending: number;
 }
 
-/** Attempts (failed or being checked) since `since`, oldest first, for one username or one address. */
-export async function attemptsSince(db: Db, by: 'username' | 'ip', value: string, since: string): Promise<AttemptRow[]> {
+/** Attempts (failed or being checked) since `since`, oldest first, for one username (with their address) or one address. */
+export async function attemptsOfUsernameSince(db: Db, username: string, since: string): Promise<Array<AttemptRow & { ip: string }>> {
+  return db
+    .selectFrom('login_failures')
+    .select(['created_at', 'pending', 'ip'])
+    .where('username', '=', username)
+    .where('created_at', '>', since)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+export async function attemptsOfAddressSince(db: Db, ip: string, since: string): Promise<AttemptRow[]> {
   return db
     .selectFrom('login_failures')
     .select(['created_at', 'pending'])
-    .where(by, '=', value)
+    .where('ip', '=', ip)
     .where('created_at', '>', since)
     .orderBy('created_at')
     .orderBy('id')
@@ -49,15 +60,22 @@ export async function attemptsSince(db: Db, by: 'username' | 'ip', value: string
 }
 
 /**
- * After a successful login: forgets the username's failures and this attempt. Other attempts
- * still in flight stay: they count until their own passwords are checked.
+ * After a successful login (or password check): forgets the username's failures from this address
+ * and this attempt. Failures from other addresses stay (they may be someone else's guesses), and so
+ * do other attempts still in flight: they count until their own passwords are checked.
  */
-export async function clearFailuresOf(db: Db, username: string, attempt: string): Promise<void> {
+export async function clearFailuresOf(db: Db, username: string, ip: string, attempt: string): Promise<void> {
   await db
     .deleteFrom('login_failures')
     .where('username', '=', username)
-    .where((eb) => eb.or([eb('pending', '=', 0), eb('id', '=', attempt)]))
+    .where((eb) => eb.or([eb.and([eb('pending', '=', 0), eb('ip', '=', ip)]), eb('id', '=', attempt)]))
     .execute();
+}
+
+/** Forgets every recorded attempt of a username, from every address (an unlock); returns how many. */
+export async function deleteFailuresOfUsername(db: Db, username: string): Promise<number> {
+  const result = await db.deleteFrom('login_failures').where('username', '=', username).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 /** Forgets failures older than the window (they no longer count for anything). */

@@ -17,11 +17,6 @@ export function findUserByIdForUpdate(db: Db, id: string): Promise<UserRow | und
   return forUpdate(db, db.selectFrom('users').selectAll().where('id', '=', id)).executeTakeFirst();
 }
 
-/** Users by id (in no particular order). */
-export function findUsersByIds(db: Db, ids: string[]): Promise<UserRow[]> {
-  return ids.length === 0 ? Promise.resolve([]) : db.selectFrom('users').selectAll().where('id', 'in', ids).execute();
-}
-
 /** Every user's password hash by id (for `users export --with-password-hashes`). */
 export async function passwordHashesById(db: Db): Promise<Map<string, string>> {
   const rows = await db.selectFrom('users').select(['id', 'password_hash']).execute();

@@ -1,4 +1,4 @@
-import type { Db, MembershipsTable, WorkspaceRow } from '../schema.js';
+import type { Db, MembershipsTable, UserRow, WorkspaceRow } from '../schema.js';
 import { changed } from '../cache.js';
 import { statement } from './dialect.js';
 import { newId } from '../../lib/ids.js';
@@ -17,26 +17,45 @@ export function findWorkspaceByName(db: Db, name: string): Promise<WorkspaceRow 
   return db.selectFrom('workspaces').selectAll().where('name', '=', name).executeTakeFirst();
 }
 
+// Lists of names or ids go to the database in slices: SQLite allows 999 parameters in a statement
+// in older builds (32,766 in newer ones), PostgreSQL 65,535. A slice of names is one parameter
+// each; a slice of rows one per column (5 at most here), so both stay under 999.
+const NAMES_PER_STATEMENT = 500;
+const ROWS_PER_STATEMENT = 150;
+
+function slices<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+async function workspacesNamed(db: Db, names: string[]): Promise<WorkspaceRow[]> {
+  const rows: WorkspaceRow[] = [];
+  for (const part of slices(names, NAMES_PER_STATEMENT)) rows.push(...(await db.selectFrom('workspaces').selectAll().where('name', 'in', part).execute()));
+  return rows;
+}
+
 /** Creates the workspaces that do not exist yet and returns all of them, in the order given. */
 export async function ensureWorkspaces(db: Db, names: string[]): Promise<{ rows: WorkspaceRow[]; created: string[] }> {
   if (names.length === 0) return { rows: [], created: [] };
   const unique = [...new Set(names)];
-  const existing = await db.selectFrom('workspaces').selectAll().where('name', 'in', unique).execute();
+  const existing = await workspacesNamed(db, unique);
   const byName = new Map(existing.map((w) => [w.name, w]));
   const missing = unique.filter((name) => !byName.has(name));
   if (missing.length > 0) {
-    // DO NOTHING: another writer may create the same workspace at the same moment; both then use it.
-    await db
-      .insertInto('workspaces')
-      .values(missing.map((name) => {
-        const now = nowIso();
-        return { id: newId(), name, inserted_at: now, updated_at: now };
-      }))
-      .onConflict((oc) => oc.column('name').doNothing())
-      .execute();
+    for (const part of slices(missing, ROWS_PER_STATEMENT)) {
+      // DO NOTHING: another writer may create the same workspace at the same moment; both then use it.
+      await db
+        .insertInto('workspaces')
+        .values(part.map((name) => {
+          const now = nowIso();
+          return { id: newId(), name, inserted_at: now, updated_at: now };
+        }))
+        .onConflict((oc) => oc.column('name').doNothing())
+        .execute();
+    }
     changed(db, 'workspaces');
-    const fresh = await db.selectFrom('workspaces').selectAll().where('name', 'in', missing).execute();
-    for (const row of fresh) byName.set(row.name, row);
+    for (const row of await workspacesNamed(db, missing)) byName.set(row.name, row);
   }
   return { rows: unique.map((name) => byName.get(name)!), created: missing };
 }
@@ -96,18 +115,22 @@ export function membershipRows(userId: string, workspaceIds: string[]): Membersh
 
 export async function insertMemberships(db: Db, userId: string, workspaceIds: string[]): Promise<void> {
   if (workspaceIds.length === 0) return;
-  await db.insertInto('memberships').values(membershipRows(userId, workspaceIds)).execute();
+  for (const part of slices(membershipRows(userId, workspaceIds), ROWS_PER_STATEMENT)) {
+    await db.insertInto('memberships').values(part).execute();
+  }
   changed(db, 'memberships');
 }
 
 /** Adds the memberships that are missing, leaving existing ones as they are. */
 export async function ensureMemberships(db: Db, userId: string, workspaceIds: string[]): Promise<void> {
   if (workspaceIds.length === 0) return;
-  await db
-    .insertInto('memberships')
-    .values(membershipRows(userId, workspaceIds))
-    .onConflict((oc) => oc.columns(['user_id', 'workspace_id']).doNothing())
-    .execute();
+  for (const part of slices(membershipRows(userId, workspaceIds), ROWS_PER_STATEMENT)) {
+    await db
+      .insertInto('memberships')
+      .values(part)
+      .onConflict((oc) => oc.columns(['user_id', 'workspace_id']).doNothing())
+      .execute();
+  }
   changed(db, 'memberships');
 }
 
@@ -122,14 +145,19 @@ export async function deleteMembership(db: Db, userId: string, workspaceId: stri
   return Number(result.numDeletedRows) > 0;
 }
 
-/** Member user ids of a workspace, by membership time. */
-export async function memberIds(db: Db, workspaceId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('memberships')
-    .select('user_id')
-    .where('workspace_id', '=', workspaceId)
-    .orderBy('inserted_at')
-    .orderBy('id')
-    .execute();
-  return rows.map((r) => r.user_id);
+const selectMembersPage = statement<UserRow>(
+  `select u.id, u.username, u.first_name, u.last_name, u.email, u.role, u.disabled, u.password_hash, u.inserted_at, u.updated_at
+   from memberships m join users u on u.id = m.user_id
+   where m.workspace_id = ? order by m.inserted_at, m.id limit ? offset ?`,
+);
+const countMembersOf = statement<{ n: number | string }>('select count(*) as n from memberships where workspace_id = ?');
+
+/** One page of the members of a workspace, in the order they joined (then by membership id). */
+export function listMemberRows(db: Db, workspaceId: string, limit: number, offset: number): Promise<UserRow[]> {
+  return selectMembersPage(db, [workspaceId, limit, offset]);
+}
+
+export async function countMembers(db: Db, workspaceId: string): Promise<number> {
+  const [row] = await countMembersOf(db, [workspaceId]);
+  return Number(row!.n);
 }

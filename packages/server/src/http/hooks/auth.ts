@@ -17,7 +17,15 @@ export const authentication = appWide<{ database: Database }>('authentication', 
       // The actor carries where the request came from, for the audit log (a copy: `auth` may be cached).
       const { actor } = auth;
       request.auth = {
-        actor: { kind: actor.kind, id: actor.id, username: actor.username, role: actor.role, ip: request.ip, requestId: request.id as string },
+        actor: {
+          kind: actor.kind,
+          id: actor.id,
+          username: actor.username,
+          role: actor.role,
+          ip: request.ip,
+          requestId: request.id as string,
+          clientRequestId: request.clientRequestId,
+        },
         user: auth.user,
         via: auth.via,
         secret: auth.secret,

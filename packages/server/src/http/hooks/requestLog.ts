@@ -14,6 +14,8 @@ export const requestLog = appWide<{ logger: Logger }>('request-log', (app, { log
           ms: Math.round(reply.elapsedTime * 10) / 10,
           user: request.auth?.user.username,
           ip: request.ip,
+          // the X-Request-Id the client sent, when kept (reqId is the server's own)
+          client_request_id: request.clientRequestId ?? undefined,
         },
         'request',
       );

@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { changeOwnPassword, createApiKey, listApiKeys, revokeApiKey, rotateApiKey } from '../../domain/apiKeys.js';
 import { caller } from '../auth.js';
 import { presentUser } from '../presenters.js';
-import { ChangePasswordBody, CreatedApiKeySchema, NewApiKeyBody, problems, Ref, Uuid } from '../schemas.js';
+import { ChangePasswordBody, CreatedApiKeySchema, NewApiKeyBody, ProblemResponse, problems, Ref, Uuid } from '../schemas.js';
 import type { RouteModule } from '../types.js';
 
 // The same key routes for oneself (/api/me/api-keys) and, for admins, anyone (/api/users/{id}/api-keys).
@@ -27,7 +27,8 @@ export const credentialRoutes: RouteModule = async (app, { database, config }) =
         tags: ['credentials'],
         summary: 'Change your password (the current one is required); ends all your login sessions',
         body: ChangePasswordBody,
-        response: { 200: Ref.User, ...problems() },
+        // 429: the user's logins are locked from this address (wrong current passwords count as failed logins)
+        response: { 200: Ref.User, 429: ProblemResponse, ...problems() },
       },
     },
     async (request) => presentUser(await changeOwnPassword(database, caller(request).actor, request.body)),

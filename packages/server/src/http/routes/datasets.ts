@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { copyDataset, createDataset, deleteDataset, getDataset, getSettings, listDatasets, updateSettings } from '../../domain/datasets.js';
 import { caller } from '../auth.js';
 import { datasetProblems, NameParams, WorkspaceQuery, workspaceOf } from '../datasetRequests.js';
-import { checkedByDomain, Ref } from '../schemas.js';
+import { checkedByDomain, NameText, Ref } from '../schemas.js';
 import type { RouteModule } from '../types.js';
 
 export const datasetRoutes: RouteModule = async (app, { database }) => {
@@ -14,7 +14,7 @@ export const datasetRoutes: RouteModule = async (app, { database }) => {
         tags: ['datasets'],
         summary: 'Create a dataset in a workspace (admin)',
         querystring: Type.Object(WorkspaceQuery),
-        body: Type.Object({ name: Type.String(), settings: Type.Optional(checkedByDomain(Ref.SettingsInput)) }),
+        body: Type.Object({ name: NameText(), settings: Type.Optional(checkedByDomain(Ref.SettingsInput)) }),
         response: { 200: Ref.Dataset, ...datasetProblems(403, 409) },
       },
     },
@@ -99,7 +99,7 @@ export const datasetRoutes: RouteModule = async (app, { database }) => {
         summary: 'Copy a dataset with its records and annotations to another workspace (admin)',
         params: NameParams,
         querystring: Type.Object(WorkspaceQuery),
-        body: Type.Object({ name: Type.String(), target_workspace: Type.Optional(Type.String({ description: 'default: the same workspace' })) }),
+        body: Type.Object({ name: NameText(), target_workspace: Type.Optional(NameText('default: the same workspace')) }),
         response: { 200: Ref.Dataset, ...datasetProblems(403, 409) },
       },
     },

@@ -1,9 +1,9 @@
 // Who belongs to a workspace (admin).
 import { Type } from 'typebox';
-import { addMember, listMembers, removeMember } from '../../domain/workspaces.js';
+import { addMember, listMembersPage, removeMember } from '../../domain/workspaces.js';
 import { caller } from '../auth.js';
 import { presentUser } from '../presenters.js';
-import { IdParams, MemberParams, problems, Ref } from '../schemas.js';
+import { IdParams, MemberParams, Paging, problems, Ref } from '../schemas.js';
 import type { RouteModule } from '../types.js';
 
 export const membershipRoutes: RouteModule = async (app, { database }) => {
@@ -12,12 +12,17 @@ export const membershipRoutes: RouteModule = async (app, { database }) => {
     {
       schema: {
         tags: ['workspaces'],
-        summary: 'Members of a workspace, by membership time (admin)',
+        summary: 'Members of a workspace, by membership time (admin). The total is in X-Total-Count',
         params: IdParams,
+        querystring: Type.Object(Paging),
         response: { 200: Type.Array(Ref.User), ...problems(403, 404) },
       },
     },
-    async (request) => (await listMembers(database, caller(request).actor, request.params.id)).map((u) => presentUser(u)),
+    async (request, reply) => {
+      const { items, total } = await listMembersPage(database, caller(request).actor, request.params.id, request.query);
+      void reply.header('x-total-count', total);
+      return items.map((u) => presentUser(u));
+    },
   );
 
   app.post(

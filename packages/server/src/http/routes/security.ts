@@ -1,4 +1,5 @@
 // Logging in (a login token for a username and password) and out.
+import { originOf } from '../hooks/requestId.js';
 import { Type } from 'typebox';
 import { login, logout } from '../../domain/auth.js';
 import { fail } from '../../domain/errors.js';
@@ -26,7 +27,7 @@ const loginRoute: RouteModule = async (app, { database, config }) => {
     },
     async (request) => {
       const { username, password } = request.body;
-      const result = await login(database, username, password, config.tokenExpirationMinutes, { ip: request.ip, requestId: String(request.id) });
+      const result = await login(database, username, password, config.tokenExpirationMinutes, originOf(request));
       return { access_token: result.token, token_type: 'bearer' as const };
     },
   );

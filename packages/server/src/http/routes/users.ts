@@ -1,11 +1,12 @@
 // User accounts (admin).
 import { Type } from 'typebox';
+import { unlockUser } from '../../domain/auth.js';
 import { authorize } from '../../domain/policies.js';
 import { createUser, deleteUser, getUser, listUsers, updateUser } from '../../domain/users.js';
 import { caller } from '../auth.js';
 import { sendPage } from '../pages.js';
 import { presentUser } from '../presenters.js';
-import { CreateUserBody, IdParams, Paging, problems, Ref, roleType, UpdateUserBody } from '../schemas.js';
+import { CreateUserBody, IdParams, NameText, Paging, problems, Ref, roleType, UpdateUserBody, Uuid } from '../schemas.js';
 import type { RouteModule } from '../types.js';
 
 export const userRoutes: RouteModule = async (app, { database }) => {
@@ -19,7 +20,7 @@ export const userRoutes: RouteModule = async (app, { database }) => {
         summary: 'Users in creation order (admin). The total is in X-Total-Count',
         querystring: Type.Object({
           role: Type.Optional(roleType()),
-          workspace: Type.Optional(Type.String({ description: 'only members of this workspace' })),
+          workspace: Type.Optional(NameText('only members of this workspace')),
           q: Type.Optional(Type.String({ description: 'search in username, names and email' })),
           ...Paging,
         }),
@@ -78,6 +79,22 @@ export const userRoutes: RouteModule = async (app, { database }) => {
       for (const key of Object.keys(changes) as Array<keyof typeof changes>) if (changes[key] === undefined) delete changes[key];
       return presentUser(await updateUser(database, caller(request).actor, request.params.id, changes));
     },
+  );
+
+  app.post(
+    '/api/users/:id/unlock',
+    {
+      schema: {
+        tags: ['users'],
+        summary: "Lift a user's login locks (admin): forgets its failed logins from every address; answers how many",
+        params: IdParams,
+        response: {
+          200: Type.Object({ id: Uuid, username: Type.String(), cleared_failures: Type.Integer({ minimum: 0, description: 'failed logins forgotten' }) }),
+          ...problems(403, 404),
+        },
+      },
+    },
+    async (request) => unlockUser(database, caller(request).actor, request.params.id),
   );
 
   app.delete(

@@ -1,7 +1,7 @@
 // Logins, passwords, API keys and the audit log on the wire.
 import { Type } from 'typebox';
 import { LIMITS } from '../../domain/limits.js';
-import { NullableTime, PASSWORD_RULE, Timestamp, Uuid } from './common.js';
+import { checkedByDomain, NullableTime, PASSWORD_RULE, Timestamp, Uuid } from './common.js';
 
 export const LoginBody = Type.Object({
   username: Type.String(),
@@ -34,8 +34,16 @@ export const CreatedApiKeySchema = Type.Object({
 });
 
 export const NewApiKeyBody = Type.Object({
-  name: Type.String({ description: `1 to ${LIMITS.api_key_name_max_length} characters` }),
-  expires_at: Type.Optional(Type.Union([Type.String({ description: 'ISO-8601 time in the future' }), Type.Null()])),
+  name: Type.String({ maxLength: LIMITS.api_key_name_max_length, description: `1 to ${LIMITS.api_key_name_max_length} characters` }),
+  // Checked by the domain (a strict RFC 3339 parse, in the future), whose 422 gives an example.
+  expires_at: Type.Optional(
+    checkedByDomain(
+      Type.Union([
+        Type.String({ format: 'date-time', description: 'RFC 3339 time with a zone (Z or ±hh:mm), in the future, year 9999 at the latest; stored in UTC' }),
+        Type.Null(),
+      ]),
+    ),
+  ),
 });
 
 export const ChangePasswordBody = Type.Object({ current_password: Type.String(), new_password: Type.String({ description: PASSWORD_RULE }) });
@@ -49,6 +57,7 @@ export const AuditEventSchema = Type.Object({
   target_id: Type.Union([Type.String(), Type.Null()]),
   ip: Type.Union([Type.String(), Type.Null()]),
   request_id: Type.Union([Type.String(), Type.Null()]),
+  client_request_id: Type.Union([Type.String(), Type.Null()], { description: "the X-Request-Id the client sent, when short and printable (request_id is the server's own)" }),
   data: Type.Record(Type.String(), Type.Unknown()),
   created_at: Timestamp,
 });

@@ -1,5 +1,6 @@
 // Users, workspaces and memberships on the wire.
 import { Type, type Static } from 'typebox';
+import { LIMITS } from '../../domain/limits.js';
 import { DEFAULT_ROLE, ROLES } from '../../domain/policies.js';
 import { PASSWORD_RULE, Timestamp, Uuid } from './common.js';
 
@@ -37,23 +38,33 @@ export const WorkspaceSchema = Type.Object(
 
 export const MemberParams = Type.Object({ id: Uuid, user_id: Uuid });
 
+// Maximum lengths are also published here (and checked first by the schema); the domain checks
+// them again for the doors without a schema (command line, users files).
+/** A username, workspace or dataset name in a request. */
+export const NameText = (description?: string) => Type.String({ maxLength: LIMITS.name_max_length, ...(description ? { description } : {}) });
+const FirstName = Type.String({ maxLength: LIMITS.person_name_max_length });
+const LastName = Type.Union([Type.String({ maxLength: LIMITS.person_name_max_length }), Type.Null()]);
+const Email = Type.Union([Type.String({ maxLength: LIMITS.email_max_length }), Type.Null()]);
+
 export const CreateUserBody = Type.Object({
-  first_name: Type.String(),
-  last_name: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-  username: Type.String(),
-  email: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  first_name: FirstName,
+  last_name: Type.Optional(LastName),
+  username: NameText(),
+  email: Type.Optional(Email),
   role: Type.Optional(Type.String({ description: `one of the roles (${ROLES.join(', ')}); default ${DEFAULT_ROLE}` })),
   password: Type.String({ description: PASSWORD_RULE }),
-  workspaces: Type.Optional(Type.Array(Type.String(), { description: 'workspace names; missing ones are created' })),
+  workspaces: Type.Optional(
+    Type.Array(NameText(), { maxItems: LIMITS.user_workspaces_max, description: 'workspace names; missing ones are created' }),
+  ),
 });
 
 export const UpdateUserBody = Type.Object({
-  first_name: Type.Optional(Type.String()),
-  last_name: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-  email: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  first_name: Type.Optional(FirstName),
+  last_name: Type.Optional(LastName),
+  email: Type.Optional(Email),
   role: Type.Optional(Type.String()),
   password: Type.Optional(Type.String()),
   disabled: Type.Optional(Type.Boolean()),
 });
 
-export const CreateWorkspaceBody = Type.Object({ name: Type.String() });
+export const CreateWorkspaceBody = Type.Object({ name: NameText() });
