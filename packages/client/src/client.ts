@@ -5,7 +5,7 @@
 //   session.ts     Session         constructor, init, whoami, user, setWorkspace, getWorkspace,
 //                                  login, logout, token, request
 //   users.ts       UserCalls       listUsers, iterUsers, getUser, getUserByUsername, createUser,
-//                                  updateUser, deleteUser, disableUser, enableUser
+//                                  updateUser, deleteUser, listUserWorkspaces, disableUser, enableUser
 //   workspaces.ts  WorkspaceCalls  listWorkspaces, iterWorkspaces, getWorkspaceById,
 //                                  getWorkspaceByName, createWorkspace, deleteWorkspace,
 //                                  listWorkspaceMembers, listWorkspaceMembersPage, iterWorkspaceMembers,

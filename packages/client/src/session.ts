@@ -120,8 +120,8 @@ export class Session {
   }
 
   /**
-   * The authenticated user, fresh from the server (GET /api/me). For admins `workspaces` lists
-   * every workspace; `api_key` echoes the key in use.
+   * The authenticated user, fresh from the server (GET /api/me). For owners and admins `workspaces`
+   * lists every workspace; `api_key` echoes the key in use.
    *
    * @example
    * const me = await client.whoami();
@@ -140,8 +140,8 @@ export class Session {
 
   /**
    * Makes `name` the current workspace, after checking the naming rule and, on the server at call
-   * time, that the user can access it (admins: every workspace; annotators: their own). Rejects
-   * with a `WorkspaceError` (`invalid_workspace_name` or `workspace_not_accessible`).
+   * time, that the user can access it (owners and admins: every workspace; annotators: their own).
+   * Rejects with a `WorkspaceError` (`invalid_workspace_name` or `workspace_not_accessible`).
    *
    * @example
    * await client.setWorkspace('team');

@@ -1,14 +1,14 @@
 // The public request and response types, all derived from the generated wire types
 // (src/generated/api.ts), so a change on the server shows up here at compile time.
-import type { Dataset, DatasetRecord, DatasetSettings, Operations, User, Workspace } from './generated/api.js';
+import type { Dataset, DatasetRecord, DatasetSettings, DatasetSettingsInput, Operations, User, Workspace } from './generated/api.js';
 import type { Problem } from './errors.js';
 
 export type { Dataset, DatasetRecord, DatasetSettings, Operations, Problem, User, Workspace };
 
-/** A user's role. */
+/** A user's role: `owner` and `admin` are both global superusers (the same powers), `annotator` works in its workspaces. */
 export type Role = User['role'];
 
-/** Body of `createUser`: the server's schema, with `role` narrowed to the two roles. */
+/** Body of `createUser`: the server's schema, with `role` narrowed to the roles. */
 export type CreateUserInput = Omit<Operations['POST /api/users']['body'], 'role'> & { role?: Role };
 
 /** Body of `updateUser`: only the fields given change; `null` clears `last_name` or `email`. */
@@ -72,7 +72,7 @@ export type AnnotationStatus = Annotation['status'];
  * A labelling schema to create a dataset with or to replace its settings with. Fields left out take
  * their defaults: `task: 'text_classification'`, `labels: []`, `multi_label: false`.
  */
-export type SettingsInput = Partial<DatasetSettings>;
+export type SettingsInput = DatasetSettingsInput;
 
 /**
  * A record to log: its `fields` (the data to annotate, e.g. `{ text: '...' }`), optional

@@ -1,8 +1,9 @@
-// The users of the server (admin): pages, lookups, creation, changes and deletion.
+// The users of the server (owners and admins): pages, lookups, creation, changes, deletion, and
+// the workspaces each one sees.
 import { joinUrl } from './transport.js';
 import { notFound, page, pages } from './lists.js';
 import { Session } from './session.js';
-import type { CreateUserInput, IterUsersFilters, ListUsersFilters, Page, UpdateUserChanges, User } from './types.js';
+import type { CreateUserInput, IterUsersFilters, ListUsersFilters, Page, UpdateUserChanges, User, Workspace } from './types.js';
 
 /** The user calls of `Argilla` (see client.ts), over the session. */
 export class UserCalls extends Session {
@@ -71,7 +72,8 @@ export class UserCalls extends Session {
 
   /**
    * Changes a user's names, email, role, password or disabled state (admin); only the fields given
-   * change. The last enabled admin cannot be demoted or disabled (`AlreadyExistsError`, a 409).
+   * change. The last enabled owner or admin cannot be demoted or disabled (`AlreadyExistsError`,
+   * a 409).
    *
    * @example
    * await client.updateUser(ann.id, { role: 'admin', last_name: 'Smith' });
@@ -88,6 +90,18 @@ export class UserCalls extends Session {
    */
   async deleteUser(id: string): Promise<User> {
     return (await this.request('DELETE /api/users/{id}', { path: { id } })).body;
+  }
+
+  /**
+   * The workspaces a user sees (admin), in creation order: every workspace for an owner or admin,
+   * the ones it is a member of for anyone else (the names its own `whoami` lists). Rejects with
+   * `NotFoundError` for an unknown user and `ForbiddenError` for an annotator, even about itself.
+   *
+   * @example
+   * const names = (await client.listUserWorkspaces(ann.id)).map((w) => w.name);
+   */
+  async listUserWorkspaces(id: string): Promise<Workspace[]> {
+    return (await this.request('GET /api/v1/users/{id}/workspaces', { path: { id } })).body.items;
   }
 
   /**

@@ -1,4 +1,4 @@
-// Workspaces and their members: admins manage them, annotators see their own.
+// Workspaces and their members: owners and admins manage them, annotators see their own.
 import { joinUrl } from './transport.js';
 import { notFound, page, pages } from './lists.js';
 import { UserCalls } from './users.js';
@@ -7,8 +7,8 @@ import type { ListWorkspaceMembersOptions, ListWorkspacesOptions, Page, User, Wo
 /** The workspace calls of `Argilla` (see client.ts). */
 export class WorkspaceCalls extends UserCalls {
   /**
-   * One page of workspaces in creation order, with the total: all of them for admins, their own
-   * for annotators.
+   * One page of workspaces in creation order, with the total: all of them for owners and admins,
+   * their own for annotators.
    *
    * @example
    * const { items } = await client.listWorkspaces();

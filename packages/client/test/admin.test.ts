@@ -16,7 +16,7 @@ import {
 } from '@argilla-ts/client';
 import { backends, clientOf, makeUser, rejectsWith, startTestServer, UNKNOWN_ID, uniqueName, userWithClient, type TestServer } from './support.js';
 
-const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+00:00$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function assertUser(user: User, username: string): void {
@@ -241,6 +241,51 @@ for (const backend of backends()) {
       await rejectsWith(client.whoami(), UnauthorizedError, 401);
     });
 
+    it('listUserWorkspaces: a member\'s workspaces in creation order, each with exactly id, name and times', async () => {
+      const [first, second, other] = [uniqueName('first'), uniqueName('second'), uniqueName('other')];
+      const a = await admin.createWorkspace(first);
+      const b = await admin.createWorkspace(second);
+      await admin.createWorkspace(other);
+      // Joined in the opposite order: the list follows the workspaces' creation, whoami the joining.
+      const made = await makeUser(server, { workspaces: [second, first] });
+      const workspaces = await admin.listUserWorkspaces(made.id);
+      assert.deepEqual(workspaces, [a, b]);
+      for (const workspace of workspaces) {
+        assert.deepEqual(Object.keys(workspace).sort(), ['id', 'inserted_at', 'name', 'updated_at']);
+        assert.match(workspace.id, UUID);
+        assert.match(workspace.inserted_at, ISO_UTC);
+        assert.match(workspace.updated_at, ISO_UTC);
+      }
+      const me = await clientOf(server, { apiKey: made.apiKey }).whoami();
+      assert.deepEqual(me.workspaces, [second, first]);
+      assert.deepEqual(await admin.listUserWorkspaces((await makeUser(server)).id), [], 'a user in no workspace');
+    });
+
+    it('listUserWorkspaces: every workspace for an owner or an admin; an owner may ask too', async () => {
+      const all: string[] = [];
+      for await (const workspace of admin.iterWorkspaces()) all.push(workspace.id);
+      const owner = await admin.createUser({ username: uniqueName('own'), first_name: 'Olga', password: 's3cret-pw', role: 'owner' });
+      assert.equal(owner.role, 'owner');
+      const boss = await makeUser(server, { role: 'admin' });
+      const asOwner = clientOf(server, { apiKey: owner.api_key });
+      assert.equal((await asOwner.whoami()).role, 'owner');
+      assert.deepEqual((await asOwner.listUserWorkspaces(owner.id)).map((w) => w.id), all);
+      assert.deepEqual((await admin.listUserWorkspaces(boss.id)).map((w) => w.id), all);
+    });
+
+    it('listUserWorkspaces: NotFoundError (404) for an unknown user, 422 for a malformed id, 403 for an annotator', async () => {
+      const missing = await rejectsWith(admin.listUserWorkspaces(UNKNOWN_ID), NotFoundError, 404, 'user_not_found');
+      assert.deepEqual(missing.params, { type: 'User', name: UNKNOWN_ID });
+      assert.equal(missing.method, 'GET');
+      assert.equal(missing.url, `${server.url}/api/v1/users/${UNKNOWN_ID}/workspaces`);
+      const malformed = await rejectsWith(admin.listUserWorkspaces('not-a-uuid'), ValidationError, 422, 'validation_error');
+      assert.ok(malformed.errors.some((e) => e.pointer === '/path/id'));
+      const { made, client } = await userWithClient(server, { workspaces: [uniqueName('ws')] });
+      const forbidden = await rejectsWith(client.listUserWorkspaces(made.id), ForbiddenError, 403, 'forbidden');
+      assert.equal(typeof forbidden.params.action, 'string');
+      await rejectsWith(client.listUserWorkspaces(UNKNOWN_ID), ForbiddenError, 403, 'forbidden');
+    });
+
     it('every admin user method: UnauthorizedError (401) with a wrong key', async () => {
       const wrong = clientOf(server, { apiKey: 'wrong-key-123' });
       const made = await makeUser(server);
@@ -251,6 +296,7 @@ for (const backend of backends()) {
         ['getUserByUsername', () => wrong.getUserByUsername(made.username)],
         ['createUser', () => wrong.createUser({ username: uniqueName('x'), first_name: 'X', password: 's3cret-pw' })],
         ['updateUser', () => wrong.updateUser(made.id, { first_name: 'Y' })],
+        ['listUserWorkspaces', () => wrong.listUserWorkspaces(made.id)],
         ['disableUser', () => wrong.disableUser(made.id)],
         ['enableUser', () => wrong.enableUser(made.id)],
         ['deleteUser', () => wrong.deleteUser(made.id)],
@@ -274,6 +320,7 @@ for (const backend of backends()) {
         ['getUserByUsername', () => client.getUserByUsername(target.username)],
         ['createUser', () => client.createUser({ username: uniqueName('x'), first_name: 'X', password: 's3cret-pw' })],
         ['updateUser', () => client.updateUser(target.id, { first_name: 'Y' })],
+        ['listUserWorkspaces', () => client.listUserWorkspaces(target.id)],
         ['disableUser', () => client.disableUser(target.id)],
         ['enableUser', () => client.enableUser(target.id)],
         ['deleteUser', () => client.deleteUser(target.id)],
@@ -412,7 +459,7 @@ for (const backend of backends()) {
     it('request() calls any operation by its METHOD /path key', async () => {
       const info = await admin.request('GET /api/_info');
       assert.equal(info.status, 200);
-      assert.equal(info.body.version, 'test');
+      assert.equal(info.body.server_version, 'test');
       const users = await admin.request('GET /api/users', { query: { limit: 1 } });
       assert.equal(users.body.length, 1);
       assert.ok(Number(users.headers.get('x-total-count')) >= 1);

@@ -68,6 +68,7 @@ describe(`client: generated types match the server's OpenAPI document (${backend
       'GET /api/users/{id}',
       'PATCH /api/users/{id}',
       'DELETE /api/users/{id}',
+      'GET /api/v1/users/{id}/workspaces',
       'GET /api/workspaces',
       'POST /api/workspaces',
       'GET /api/workspaces/{id}',

@@ -2,6 +2,7 @@
 import { isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DEFAULT_USER_ROLE, MANAGER_ROLES, type Role } from './domain/policies.js';
 
 export type DatabaseTarget =
   | { kind: 'sqlite'; path: string }
@@ -13,7 +14,7 @@ export interface Config {
   host: string;
   port: number;
   usersDbFile: string;
-  defaultUser: { enabled: boolean; password: string; apiKey: string };
+  defaultUser: { enabled: boolean; password: string; apiKey: string; role: Role };
   tokenExpirationMinutes: number;
   /** how long a rotated API key keeps working beside its replacement */
   apiKeyRotationGraceSeconds: number;
@@ -123,13 +124,16 @@ export function loadConfig(env: Env = process.env): Config {
   const apiKey = env.ARGILLA_DEFAULT_USER_API_KEY ?? DEFAULT_API_KEY;
   if (password.length < 1) throw new ConfigError('ARGILLA_DEFAULT_USER_PASSWORD', 'must not be empty');
   if (apiKey.length < 8) throw new ConfigError('ARGILLA_DEFAULT_USER_API_KEY', 'at least 8 characters');
+  // Only a role that manages users: the default user is the one who can create the others.
+  const role = (text(env, 'ARGILLA_DEFAULT_USER_ROLE') ?? DEFAULT_USER_ROLE).toLowerCase();
+  if (!(MANAGER_ROLES as string[]).includes(role)) throw new ConfigError('ARGILLA_DEFAULT_USER_ROLE', `must be ${MANAGER_ROLES.join(' or ')}`);
   return {
     homePath,
     database,
     host: text(env, 'ARGILLA_HOST') ?? '0.0.0.0',
     port: int(env, 'ARGILLA_PORT', 6900, 0, 65535),
     usersDbFile: text(env, 'ARGILLA_LOCAL_AUTH_USERS_DB_FILE') ?? '.users.yml',
-    defaultUser: { enabled: bool(env, 'ARGILLA_DEFAULT_USER_ENABLED', true), password, apiKey },
+    defaultUser: { enabled: bool(env, 'ARGILLA_DEFAULT_USER_ENABLED', true), password, apiKey, role: role as Role },
     tokenExpirationMinutes: int(env, 'ARGILLA_AUTH_TOKEN_EXPIRATION_MINUTES', 24 * 60, 1, 525_600),
     apiKeyRotationGraceSeconds: int(env, 'ARGILLA_API_KEY_ROTATION_GRACE_SECONDS', 3600, 0, 30 * 86_400),
     logLevel: logLevel as Config['logLevel'],

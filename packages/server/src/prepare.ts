@@ -16,8 +16,8 @@ export async function prepareDatabase(config: Config, database: Database, log: (
   const applied = await migrateToLatest(database.db);
   for (const step of applied) log(`Running upgrade ${step.from ?? '<base>'} -> ${step.to}, ${step.description}`);
   if (config.defaultUser.enabled) {
-    const outcome = await createDefaultUserIfEmpty(database, { password: config.defaultUser.password, apiKey: config.defaultUser.apiKey });
-    if (outcome.created) log("Created the default admin 'argilla' (workspace 'argilla') on this empty database.");
+    const outcome = await createDefaultUserIfEmpty(database, { ...config.defaultUser });
+    if (outcome.created) log(`Created the default user 'argilla' (role ${outcome.user.role}, workspace 'argilla') on this empty database.`);
   }
   const inUse = await defaultCredentialsInUse(database);
   // That check hashed a password: free the hashing thread now rather than keep it while idle.

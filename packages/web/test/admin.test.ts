@@ -101,6 +101,19 @@ describe('web UI admin screens in Chromium', { skip }, () => {
     assert.match(text, /admin/);
   });
 
+  it("offers the owner role (Argilla's later clients ask for it) and saves it", async () => {
+    await page.getByRole('button', { name: 'Edit bulk-003' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit bulk-003' });
+    const options = await dialog.getByLabel('Role').locator('option').allInnerTexts();
+    assert.deepEqual(options.map((o) => o.trim()), ['owner', 'admin', 'annotator']);
+    await dialog.getByLabel('Role').selectOption('owner');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('bulk-003 saved.').waitFor();
+    assert.match(await row('bulk-003').innerText(), /owner/);
+    const saved = await adminCall(server, 'GET', '/api/users?q=bulk-003');
+    assert.equal(saved[0]?.role, 'owner');
+  });
+
   it('disables and enables a user', async () => {
     await page.getByRole('button', { name: 'Disable bulk-003' }).click();
     await page.getByText('bulk-003 is disabled').waitFor();

@@ -85,6 +85,8 @@ export interface Dataset {
   records?: number;
   /** records with at least one annotation */
   annotated?: number;
+  /** the task as the Argilla 1.6 Python client names it (on reads) */
+  task?: "TextClassification" | "TokenClassification" | "Text2Text";
 }
 
 export interface DatasetRecord {
@@ -97,6 +99,18 @@ export interface DatasetRecord {
     username: string;
     value: {
       labels: string[];
+      /** token classification (logged by the 1.6 Python client): the annotated spans; `labels` lists their labels */
+      entities?: Array<{
+        start: number;
+        end: number;
+        label: string;
+        score: number;
+      }>;
+      /** text2text (logged by the 1.6 Python client) */
+      sentences?: Array<{
+        text: string;
+        score: number;
+      }>;
     };
     status: "submitted" | "discarded";
     /** ISO-8601 UTC time */
@@ -119,7 +133,8 @@ export interface DatasetRecordInput {
 
 /** the labelling schema */
 export interface DatasetSettings {
-  task: "text_classification";
+  /** datasets logged by the Argilla 1.6 Python client may hold token classification or text2text records */
+  task: "text_classification" | "token_classification" | "text2text";
   labels: string[];
   multi_label: boolean;
 }
@@ -133,12 +148,13 @@ export interface DatasetSettingsInput {
 }
 
 /** every problem code the server answers; each always comes with the same status */
-export type ErrorCode = "bad_request" | "bad_url" | "workspace_required" | "not_a_login_token" | "unauthorized" | "forbidden" | "route_not_found" | "user_not_found" | "workspace_not_found" | "dataset_not_found" | "record_not_found" | "api_key_not_found" | "membership_not_found" | "user_already_exists" | "api_key_already_exists" | "workspace_already_exists" | "dataset_already_exists" | "membership_already_exists" | "last_admin" | "workspace_not_empty" | "api_key_already_rotated" | "api_key_expired" | "api_key_limit_reached" | "conflict" | "concurrent_change" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "validation_error" | "malformed_json" | "invalid_users_file" | "login_throttled" | "internal_error" | "database_unavailable" | "database_busy";
+export type ErrorCode = "bad_request" | "bad_url" | "workspace_required" | "wrong_task" | "not_a_login_token" | "unauthorized" | "forbidden" | "route_not_found" | "user_not_found" | "workspace_not_found" | "dataset_not_found" | "record_not_found" | "api_key_not_found" | "membership_not_found" | "user_already_exists" | "api_key_already_exists" | "workspace_already_exists" | "dataset_already_exists" | "membership_already_exists" | "last_admin" | "workspace_not_empty" | "api_key_already_rotated" | "api_key_expired" | "api_key_limit_reached" | "conflict" | "concurrent_change" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "validation_error" | "malformed_json" | "invalid_users_file" | "login_throttled" | "internal_error" | "database_unavailable" | "database_busy";
 /** Every ErrorCode, in the order the server lists them. */
 export const ERROR_CODES = [
   "bad_request",
   "bad_url",
   "workspace_required",
+  "wrong_task",
   "not_a_login_token",
   "unauthorized",
   "forbidden",
@@ -206,9 +222,10 @@ export interface Problem {
 }
 
 /** a role (see the role table) */
-export type Role = "admin" | "annotator";
+export type Role = "owner" | "admin" | "annotator";
 /** Every Role, in the order the server lists them. */
 export const ROLES = [
+  "owner",
   "admin",
   "annotator",
 ] as const;
@@ -228,14 +245,51 @@ export interface User {
   disabled: boolean;
   /** workspace names, by membership time */
   workspaces: string[];
-  /** in full only when just created (and on /api/me, the key the caller used); otherwise a masked preview */
-  api_key: string | null;
+  /** in full only when just created (and on /api/me, the key the caller used); otherwise a masked preview, or empty when the user has no working key */
+  api_key: string;
   /** ISO-8601 UTC time */
   inserted_at: string;
   /** ISO-8601 UTC time */
   updated_at: string;
   /** GET /api/me, admins only: whether the default admin's password or API key still works */
   default_credentials_in_use?: boolean;
+}
+
+/** a dataset as the /api/v1 routes list it */
+export interface V1Dataset {
+  /** a UUID */
+  id: string;
+  name: string;
+  status: "ready";
+  guidelines: null;
+  allow_extra_metadata: boolean;
+  /** a UUID */
+  workspace_id: string;
+  /** the workspace's name */
+  workspace: string;
+  task: string;
+  /** ISO-8601 UTC time */
+  last_activity_at: string;
+  /** ISO-8601 UTC time */
+  inserted_at: string;
+  /** ISO-8601 UTC time */
+  updated_at: string;
+}
+
+/** a user as the /api/v1 routes show it */
+export interface V1User {
+  /** a UUID */
+  id: string;
+  username: string;
+  first_name: string;
+  last_name: string | null;
+  role: Role;
+  /** in full only when just created (and on /api/v1/me, the key the caller used); otherwise a masked preview, or empty */
+  api_key: string;
+  /** ISO-8601 UTC time */
+  inserted_at: string;
+  /** ISO-8601 UTC time */
+  updated_at: string;
 }
 
 export interface Workspace {
@@ -253,14 +307,18 @@ export interface Workspace {
  * body, its answer on success and the error statuses it documents (each a Problem).
  */
 export interface Operations {
-  /** Server version */
+  /** The Argilla API version this server follows (what Argilla clients check), and the server itself */
   "GET /api/_info": {
     path: never;
     query: never;
     body: never;
     contentTypes: never;
     response: {
+      /** the Argilla API version this server follows (PEP 440) */
       version: string;
+      server_name: string;
+      /** this server's own version */
+      server_version: string;
     };
     errors: never;
   };
@@ -382,6 +440,228 @@ export interface Operations {
     response: Dataset;
     errors: 400 | 401 | 404 | 422;
   };
+  /** rg.log of Text2Text records: creates the dataset on its first batch (admin), replaces records by id */
+  "POST /api/datasets/{name}/Text2Text:bulk": {
+    path: {
+      name: string;
+    };
+    query: {
+      /** the workspace (else the X-Argilla-Workspace header) */
+      workspace?: string;
+    };
+    body: {
+      tags?: Record<string, unknown> | null;
+      metadata?: Record<string, unknown> | null;
+      records: Array<{
+        id?: string | number | null;
+        metadata?: Record<string, unknown> | null;
+        event_timestamp?: string | null;
+        status?: "Default" | "Edited" | "Discarded" | "Validated" | null;
+        prediction?: {
+          /** who made it: a model, a person, the client machine */
+          agent: string;
+          labels?: Array<{
+            class: string;
+            score: number;
+          }>;
+          entities?: Array<{
+            start: number;
+            end: number;
+            label: string;
+            score: number;
+          }>;
+          sentences?: Array<{
+            text: string;
+            score: number;
+          }>;
+        } | null;
+        annotation?: {
+          /** who made it: a model, a person, the client machine */
+          agent: string;
+          labels?: Array<{
+            class: string;
+            score: number;
+          }>;
+          entities?: Array<{
+            start: number;
+            end: number;
+            label: string;
+            score: number;
+          }>;
+          sentences?: Array<{
+            text: string;
+            score: number;
+          }>;
+        } | null;
+        vectors?: Record<string, {
+          value: number[];
+        }> | null;
+        /** TextClassification: the texts */
+        inputs?: Record<string, unknown>;
+        multi_label?: boolean | null;
+        explanation?: Record<string, unknown> | null;
+        /** TokenClassification and Text2Text */
+        text?: string;
+        /** TokenClassification */
+        tokens?: string[];
+      }>;
+    };
+    contentTypes: "application/json";
+    response: {
+      dataset: string;
+      processed: number;
+      failed: number;
+    };
+    errors: 400 | 401 | 403 | 404 | 422;
+  };
+  /** rg.log of TextClassification records: creates the dataset on its first batch (admin), replaces records by id */
+  "POST /api/datasets/{name}/TextClassification:bulk": {
+    path: {
+      name: string;
+    };
+    query: {
+      /** the workspace (else the X-Argilla-Workspace header) */
+      workspace?: string;
+    };
+    body: {
+      tags?: Record<string, unknown> | null;
+      metadata?: Record<string, unknown> | null;
+      records: Array<{
+        id?: string | number | null;
+        metadata?: Record<string, unknown> | null;
+        event_timestamp?: string | null;
+        status?: "Default" | "Edited" | "Discarded" | "Validated" | null;
+        prediction?: {
+          /** who made it: a model, a person, the client machine */
+          agent: string;
+          labels?: Array<{
+            class: string;
+            score: number;
+          }>;
+          entities?: Array<{
+            start: number;
+            end: number;
+            label: string;
+            score: number;
+          }>;
+          sentences?: Array<{
+            text: string;
+            score: number;
+          }>;
+        } | null;
+        annotation?: {
+          /** who made it: a model, a person, the client machine */
+          agent: string;
+          labels?: Array<{
+            class: string;
+            score: number;
+          }>;
+          entities?: Array<{
+            start: number;
+            end: number;
+            label: string;
+            score: number;
+          }>;
+          sentences?: Array<{
+            text: string;
+            score: number;
+          }>;
+        } | null;
+        vectors?: Record<string, {
+          value: number[];
+        }> | null;
+        /** TextClassification: the texts */
+        inputs?: Record<string, unknown>;
+        multi_label?: boolean | null;
+        explanation?: Record<string, unknown> | null;
+        /** TokenClassification and Text2Text */
+        text?: string;
+        /** TokenClassification */
+        tokens?: string[];
+      }>;
+    };
+    contentTypes: "application/json";
+    response: {
+      dataset: string;
+      processed: number;
+      failed: number;
+    };
+    errors: 400 | 401 | 403 | 404 | 422;
+  };
+  /** rg.log of TokenClassification records: creates the dataset on its first batch (admin), replaces records by id */
+  "POST /api/datasets/{name}/TokenClassification:bulk": {
+    path: {
+      name: string;
+    };
+    query: {
+      /** the workspace (else the X-Argilla-Workspace header) */
+      workspace?: string;
+    };
+    body: {
+      tags?: Record<string, unknown> | null;
+      metadata?: Record<string, unknown> | null;
+      records: Array<{
+        id?: string | number | null;
+        metadata?: Record<string, unknown> | null;
+        event_timestamp?: string | null;
+        status?: "Default" | "Edited" | "Discarded" | "Validated" | null;
+        prediction?: {
+          /** who made it: a model, a person, the client machine */
+          agent: string;
+          labels?: Array<{
+            class: string;
+            score: number;
+          }>;
+          entities?: Array<{
+            start: number;
+            end: number;
+            label: string;
+            score: number;
+          }>;
+          sentences?: Array<{
+            text: string;
+            score: number;
+          }>;
+        } | null;
+        annotation?: {
+          /** who made it: a model, a person, the client machine */
+          agent: string;
+          labels?: Array<{
+            class: string;
+            score: number;
+          }>;
+          entities?: Array<{
+            start: number;
+            end: number;
+            label: string;
+            score: number;
+          }>;
+          sentences?: Array<{
+            text: string;
+            score: number;
+          }>;
+        } | null;
+        vectors?: Record<string, {
+          value: number[];
+        }> | null;
+        /** TextClassification: the texts */
+        inputs?: Record<string, unknown>;
+        multi_label?: boolean | null;
+        explanation?: Record<string, unknown> | null;
+        /** TokenClassification and Text2Text */
+        text?: string;
+        /** TokenClassification */
+        tokens?: string[];
+      }>;
+    };
+    contentTypes: "application/json";
+    response: {
+      dataset: string;
+      processed: number;
+      failed: number;
+    };
+    errors: 400 | 401 | 403 | 404 | 422;
+  };
   /** Records in the order they were logged, a page at a time (follow next_cursor) */
   "GET /api/datasets/{name}/records": {
     path: {
@@ -405,6 +685,38 @@ export interface Operations {
       next_cursor: string | null;
     };
     errors: 400 | 401 | 404 | 422;
+  };
+  /** rg.load: records in id order, exactly `limit` a page while more remain (send next_idx back) */
+  "POST /api/datasets/{name}/records/:search": {
+    path: {
+      name: string;
+    };
+    query: {
+      /** the workspace (else the X-Argilla-Workspace header) */
+      workspace?: string;
+      /** records in this page (default 100) */
+      limit?: number;
+    };
+    body: {
+      fields?: unknown;
+      query?: {
+        query_text?: string | null;
+        ids?: Array<string | number> | null;
+      } | null;
+      next_idx?: string | number | null;
+      next_page_cfg?: string | null;
+      sort_by?: Array<{
+        id: string;
+        order?: string;
+      }> | null;
+    };
+    contentTypes: "application/json";
+    response: {
+      records: Array<Record<string, unknown>>;
+      /** present while more records remain: send it back for the next page */
+      next_idx?: string;
+    };
+    errors: 400 | 401 | 403 | 404 | 422;
   };
   /** Record or replace the caller's annotation of a record; returns the record */
   "PUT /api/datasets/{name}/records/{id}/annotation": {
@@ -493,6 +805,38 @@ export interface Operations {
     };
     contentTypes: "application/json";
     response: Dataset;
+    errors: 400 | 401 | 403 | 404 | 409 | 422;
+  };
+  /** rg.copy: copy a dataset with its records and annotations, here or to target_workspace (admin) */
+  "PUT /api/datasets/{name}:copy": {
+    path: {
+      name: string;
+    };
+    query: {
+      /** the workspace (else the X-Argilla-Workspace header) */
+      workspace?: string;
+    };
+    body: {
+      /** the name of the copy */
+      name: unknown;
+      target_workspace?: string | null;
+      tags?: Record<string, unknown> | null;
+      metadata?: Record<string, unknown> | null;
+    };
+    contentTypes: "application/json";
+    response: {
+      /** <workspace>.<name> */
+      id: string;
+      name: string;
+      task: "TextClassification" | "TokenClassification" | "Text2Text";
+      owner: string;
+      workspace: string;
+      tags: Record<string, unknown>;
+      metadata: Record<string, unknown>;
+      created_at: string;
+      created_by: string | null;
+      last_updated: string;
+    };
     errors: 400 | 401 | 403 | 404 | 409 | 422;
   };
   /** The caller, with its role's permissions. Admins see every workspace; the api_key echoes the key used to authenticate */
@@ -616,7 +960,7 @@ export interface Operations {
   "GET /api/users": {
     path: never;
     query: {
-      role?: "admin" | "annotator";
+      role?: "owner" | "admin" | "annotator";
       /** only members of this workspace */
       workspace?: string;
       /** search in username, names and email */
@@ -640,7 +984,7 @@ export interface Operations {
       last_name?: string | null;
       username: string;
       email?: string | null;
-      /** one of the roles (admin, annotator); default annotator */
+      /** one of the roles (owner, admin, annotator); default annotator */
       role?: string;
       /** 8 to 100 characters */
       password: string;
@@ -788,6 +1132,219 @@ export interface Operations {
       /** failed logins forgotten */
       cleared_failures: number;
     };
+    errors: 401 | 403 | 404 | 422;
+  };
+  /** The caller; the api_key echoes the key used to authenticate */
+  "GET /api/v1/me": {
+    path: never;
+    query: never;
+    body: never;
+    contentTypes: never;
+    response: V1User;
+    errors: 401 | 422;
+  };
+  /** Every dataset in the workspaces the caller sees, with its workspace id */
+  "GET /api/v1/me/datasets": {
+    path: never;
+    query: never;
+    body: never;
+    contentTypes: never;
+    response: {
+      items: V1Dataset[];
+    };
+    errors: 401 | 403 | 422;
+  };
+  /** Every workspace the caller sees, in creation order: all of them for owners and admins, its own for anyone else */
+  "GET /api/v1/me/workspaces": {
+    path: never;
+    query: never;
+    body: never;
+    contentTypes: never;
+    response: {
+      items: Workspace[];
+    };
+    errors: 401 | 422;
+  };
+  /** Every user, in creation order (clients find a user by name in this list) */
+  "GET /api/v1/users": {
+    path: never;
+    query: never;
+    body: never;
+    contentTypes: never;
+    response: {
+      items: V1User[];
+    };
+    errors: 401 | 403 | 422;
+  };
+  /** Create a user; a given id is kept, null ids and times are ignored. The answer holds its API key in full, this once */
+  "POST /api/v1/users": {
+    path: never;
+    query: never;
+    body: {
+      id?: string | null;
+      username: string;
+      first_name: string;
+      last_name?: string | null;
+      email?: string | null;
+      /** one of the roles (owner, admin, annotator); default annotator */
+      role?: string;
+      /** 8 to 100 characters */
+      password: string;
+      /** ignored */
+      inserted_at?: string | null;
+      /** ignored */
+      updated_at?: string | null;
+    };
+    contentTypes: "application/json";
+    response: V1User;
+    errors: 401 | 403 | 409 | 422;
+  };
+  /** Delete a user; refused for the last enabled owner or admin. Answers the deleted user */
+  "DELETE /api/v1/users/{id}": {
+    path: {
+      /** a UUID */
+      id: string;
+    };
+    query: never;
+    body: never;
+    contentTypes: never;
+    response: V1User;
+    errors: 401 | 403 | 404 | 409 | 422;
+  };
+  /** One user */
+  "GET /api/v1/users/{id}": {
+    path: {
+      /** a UUID */
+      id: string;
+    };
+    query: never;
+    body: never;
+    contentTypes: never;
+    response: V1User;
+    errors: 401 | 403 | 404 | 422;
+  };
+  /** Change a user's names, email, role or password; the username may be sent but not changed */
+  "PATCH /api/v1/users/{id}": {
+    path: {
+      /** a UUID */
+      id: string;
+    };
+    query: never;
+    body: {
+      /** must be the current username: usernames cannot be changed */
+      username?: string;
+      first_name?: string;
+      last_name?: string | null;
+      email?: string | null;
+      role?: string;
+      /** 8 to 100 characters */
+      password?: string;
+      /** ignored */
+      id?: string | null;
+      /** ignored */
+      inserted_at?: string | null;
+      /** ignored */
+      updated_at?: string | null;
+    };
+    contentTypes: "application/json";
+    response: V1User;
+    errors: 401 | 403 | 404 | 409 | 422;
+  };
+  /** The workspaces a user sees, as its /api/me lists them (all of them for owners and admins) */
+  "GET /api/v1/users/{id}/workspaces": {
+    path: {
+      /** a UUID */
+      id: string;
+    };
+    query: never;
+    body: never;
+    contentTypes: never;
+    response: {
+      items: Workspace[];
+    };
+    errors: 401 | 403 | 404 | 422;
+  };
+  /** Create a workspace; a given id is kept, null ids and times are ignored */
+  "POST /api/v1/workspaces": {
+    path: never;
+    query: never;
+    body: {
+      id?: string | null;
+      name: string;
+      /** ignored */
+      inserted_at?: string | null;
+      /** ignored */
+      updated_at?: string | null;
+    };
+    contentTypes: "application/json";
+    response: Workspace;
+    errors: 401 | 403 | 409 | 422;
+  };
+  /** Delete a workspace without datasets (409 while it holds some); answers the deleted workspace */
+  "DELETE /api/v1/workspaces/{id}": {
+    path: {
+      /** a UUID */
+      id: string;
+    };
+    query: never;
+    body: never;
+    contentTypes: never;
+    response: Workspace;
+    errors: 401 | 403 | 404 | 409 | 422;
+  };
+  /** One workspace (owners, admins and its members; 404 to anyone else) */
+  "GET /api/v1/workspaces/{id}": {
+    path: {
+      /** a UUID */
+      id: string;
+    };
+    query: never;
+    body: never;
+    contentTypes: never;
+    response: Workspace;
+    errors: 401 | 404 | 422;
+  };
+  /** Every member of a workspace, by membership time */
+  "GET /api/v1/workspaces/{id}/users": {
+    path: {
+      /** a UUID */
+      id: string;
+    };
+    query: never;
+    body: never;
+    contentTypes: never;
+    response: {
+      items: V1User[];
+    };
+    errors: 401 | 403 | 404 | 422;
+  };
+  /** Add a user to a workspace; an unknown user id is a 422 (it is part of the body). Answers the user */
+  "POST /api/v1/workspaces/{id}/users": {
+    path: {
+      /** a UUID */
+      id: string;
+    };
+    query: never;
+    body: {
+      /** the id of the user to add */
+      user_id: string;
+    };
+    contentTypes: "application/json";
+    response: V1User;
+    errors: 401 | 403 | 404 | 409 | 422;
+  };
+  /** Remove a user from a workspace; answers the user */
+  "DELETE /api/v1/workspaces/{id}/users/{user_id}": {
+    path: {
+      /** a UUID */
+      id: string;
+      /** a UUID */
+      user_id: string;
+    };
+    query: never;
+    body: never;
+    contentTypes: never;
+    response: V1User;
     errors: 401 | 403 | 404 | 422;
   };
   /** Workspaces in creation order: all for admins, its own for anyone else. The total is in X-Total-Count */

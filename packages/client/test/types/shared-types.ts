@@ -40,7 +40,7 @@ export type Checks = [
   Expect<Equal<Flat<Operations['POST /api/workspaces']['body']>, Flat<Server['CreateWorkspaceBody']>>>,
   Expect<Equal<Flat<Operations['POST /api/security/token']['body']>, Flat<Server['LoginBody']>>>,
   Expect<Equal<Flat<ClientTokenResponse>, Flat<Server['TokenResponse']>>>,
-  Expect<Equal<Role, 'admin' | 'annotator'>>,
+  Expect<Equal<Role, 'owner' | 'admin' | 'annotator'>>,
   Expect<Equal<Flat<DatasetSettings>, Flat<Server['DatasetSettings']>>>,
   // The dataset's `settings` is a reference to the DatasetSettings schema on the server's side.
   Expect<Equal<Flat<Omit<Dataset, 'settings'>>, Flat<Omit<Server['Dataset'], 'settings'>>>>,

@@ -54,7 +54,7 @@ export function registerUserCommands(program: Command, action: ActionFactory): v
   users
     .command('create_default')
     .alias('create-default')
-    .description("Create the default admin 'argilla' with workspace 'argilla' (does nothing if it exists).")
+    .description("Create the default user 'argilla' (role admin, or ARGILLA_DEFAULT_USER_ROLE) with workspace 'argilla' (does nothing if it exists).")
     .option('--password <password>', 'password (default: 1234)')
     .option('--api-key <key>', 'API key (default: argilla.apikey)')
     .option('--quiet', 'print nothing, whether the user is created or exists already (errors are still printed)')
@@ -62,7 +62,8 @@ export function registerUserCommands(program: Command, action: ActionFactory): v
       action((config, options: { password?: string; apiKey?: string; quiet?: boolean }) => {
         const password = options.password ?? config.defaultUser.password;
         const apiKey = options.apiKey ?? config.defaultUser.apiKey;
-        return withDatabase(config, (db) => createDefaultUserTask(db, { password, apiKey, quiet: options.quiet }, consoleIo));
+        const role = config.defaultUser.role;
+        return withDatabase(config, (db) => createDefaultUserTask(db, { password, apiKey, role, quiet: options.quiet }, consoleIo));
       }),
     );
 

@@ -8,6 +8,8 @@ import * as m0004 from './migrations/0004_api_key_rotation.js';
 import * as m0005 from './migrations/0005_login_attempts_in_flight.js';
 import * as m0006 from './migrations/0006_installation_secrets.js';
 import * as m0007 from './migrations/0007_client_request_ids.js';
+import * as m0008 from './migrations/0008_time_offsets.js';
+import * as m0009 from './migrations/0009_python_client_records.js';
 
 interface NumberedMigration extends Migration {
   description: string;
@@ -21,6 +23,8 @@ export const MIGRATIONS: Record<string, NumberedMigration> = {
   '0005_login_attempts_in_flight': m0005,
   '0006_installation_secrets': m0006,
   '0007_client_request_ids': m0007,
+  '0008_time_offsets': m0008,
+  '0009_python_client_records': m0009,
 };
 
 const provider: MigrationProvider = {

@@ -94,6 +94,9 @@ export interface DatasetsTable {
   created_by_username: string | null;
   inserted_at: string;
   updated_at: string;
+  /** JSON text: the dataset-level tags and metadata the 1.6 Python client logs (null: none) */
+  tags?: string | null;
+  metadata?: string | null;
 }
 
 export interface RecordsTable {
@@ -104,6 +107,15 @@ export interface RecordsTable {
   metadata: string;
   inserted_at: string;
   updated_at: string;
+  // What the 1.6 Python client logs beside the fields (null when not given, and for records
+  // logged through the project's own routes): JSON text but for status and event_timestamp.
+  prediction?: string | null;
+  /** Default, Edited, Discarded or Validated */
+  status?: string | null;
+  /** as the client sent it: local time, no zone */
+  event_timestamp?: string | null;
+  vectors?: string | null;
+  explanation?: string | null;
 }
 
 export interface AnnotationsTable {
@@ -116,6 +128,8 @@ export interface AnnotationsTable {
   status: string;
   inserted_at: string;
   updated_at: string;
+  /** the agent a 1.6 client logged the annotation with; null when made by its user */
+  agent?: string | null;
 }
 
 export interface Tables {

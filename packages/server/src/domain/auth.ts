@@ -216,7 +216,7 @@ async function admitAttempt(db: Db, name: string, ip: string): Promise<string> {
 /** Counts an attempt as a failure; now and then forgets failures that no longer count. */
 async function settleFailure(db: Db, attempt: string): Promise<void> {
   await markAttemptFailed(db, attempt);
-  if (Math.random() < 0.05) await pruneFailures(db, new Date(Date.now() - THROTTLE.windowMs).toISOString());
+  if (Math.random() < 0.05) await pruneFailures(db, isoOfMillis(Date.now() - THROTTLE.windowMs));
 }
 
 async function checkAttempt(

@@ -18,6 +18,7 @@ import {
   insertDataset,
   insertRecords,
   listDatasetRows,
+  listVisibleDatasetRows,
   pageOfRecords,
   updateDatasetRow,
   updateRecord,
@@ -29,13 +30,24 @@ import { newId } from '../lib/ids.js';
 import { nowIso } from '../lib/time.js';
 import { fail, type FieldError } from './errors.js';
 import { decodeCursor, pageOf } from './cursor.js';
-import { authorize, canSeeWorkspace, type Actor } from './policies.js';
+import { authorize, canSeeWorkspace, workspaceScope, type Actor } from './policies.js';
+import { listAllWorkspaces } from './workspaces.js';
 import { LIMITS } from './limits.js';
 import { check, rules } from './validation.js';
 import type { Workspace } from './views.js';
 
+/**
+ * What a dataset's records are for. The project's own routes create text classification datasets;
+ * the 1.6 Python client's routes (datasets16.ts) also create the other two.
+ */
+export type Task = 'text_classification' | 'token_classification' | 'text2text';
+
+/** The tasks as the 1.6 Python client names them. */
+export const TASK_NAMES_16 = { text_classification: 'TextClassification', token_classification: 'TokenClassification', text2text: 'Text2Text' } as const;
+export type TaskName16 = (typeof TASK_NAMES_16)[Task];
+
 export interface Settings {
-  task: 'text_classification';
+  task: Task;
   labels: string[];
   multi_label: boolean;
 }
@@ -56,6 +68,13 @@ export interface DatasetView {
 export interface DatasetSummary extends DatasetView {
   records: number;
   annotated: number;
+  /** the task as the 1.6 Python client names it (it needs this to load a dataset) */
+  task: TaskName16;
+}
+
+function summary(row: DatasetsTable, workspace: string, counts: { records: number; annotated: number }): DatasetSummary {
+  const dataset = view(row, workspace);
+  return { ...dataset, ...counts, task: TASK_NAMES_16[dataset.settings.task] ?? 'TextClassification' };
 }
 
 function view(row: DatasetsTable, workspace: string): DatasetView {
@@ -153,7 +172,16 @@ export async function listDatasets(database: Database, actor: Actor, workspaceNa
   authorize(actor, 'datasets.read', 'read datasets');
   const rows = await listDatasetRows(database.db, workspace.id);
   const counts = await datasetCounts(database.db, rows.map((r) => r.id));
-  return rows.map((row) => ({ ...view(row, workspace.name), ...counts.get(row.id)! }));
+  return rows.map((row) => summary(row, workspace.name, counts.get(row.id)!));
+}
+
+/** Every dataset in the workspaces the actor sees (its scope), with its workspace's id. */
+export async function listVisibleDatasets(database: Database, actor: Actor): Promise<Array<DatasetView & { workspace_id: string }>> {
+  authorize(actor, 'datasets.read', 'read datasets');
+  const scope = workspaceScope(actor);
+  const rows = await listVisibleDatasetRows(database.db, scope.all ? undefined : scope.memberId);
+  const names = new Map((await listAllWorkspaces(database, actor)).map((w) => [w.id, w.name]));
+  return rows.map((row) => ({ ...view(row, names.get(row.workspace_id) ?? ''), workspace_id: row.workspace_id }));
 }
 
 export async function getDataset(database: Database, actor: Actor, workspaceName: string | undefined, name: string): Promise<DatasetSummary> {
@@ -161,7 +189,7 @@ export async function getDataset(database: Database, actor: Actor, workspaceName
   authorize(actor, 'datasets.read', 'read datasets');
   const row = await requireDataset(database.db, workspace, name);
   const counts = await datasetCounts(database.db, [row.id]);
-  return { ...view(row, workspace.name), ...counts.get(row.id)! };
+  return summary(row, workspace.name, counts.get(row.id)!);
 }
 
 export async function deleteDataset(database: Database, actor: Actor, workspaceName: string | undefined, name: string): Promise<DatasetView> {
@@ -189,6 +217,11 @@ export async function updateSettings(
   const workspace = await resolveWorkspace(database, actor, workspaceName);
   authorize(actor, 'datasets.manage', "change a dataset's settings");
   const row = await requireDataset(database.db, workspace, name);
+  const current = JSON.parse(row.settings) as Settings;
+  if (current.task !== settings.task) {
+    // Labels and multi_label are text classification's: the other tasks' records carry their own.
+    throw fail.validation([{ field: 'task', message: `this dataset's task is '${current.task}'; its settings cannot be changed here` }]);
+  }
   await updateDatasetRow(database.db, row.id, { settings: JSON.stringify(settings), updated_at: nowIso() });
   return settings;
 }

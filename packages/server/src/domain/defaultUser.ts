@@ -9,7 +9,7 @@ import { nowIso } from '../lib/time.js';
 import { DEFAULT_API_KEY, DEFAULT_PASSWORD, DEFAULT_USERNAME } from '../config.js';
 import { recordEvent } from './audit.js';
 import { fail } from './errors.js';
-import { DEFAULT_USER_ROLE, SYSTEM } from './policies.js';
+import { DEFAULT_USER_ROLE, isManagerRole, SYSTEM, type Role } from './policies.js';
 import { insertUserWithKey } from './users.js';
 import { toUser, type User } from './views.js';
 import { isUniqueViolation } from '../db/connect.js';
@@ -17,6 +17,8 @@ import { isUniqueViolation } from '../db/connect.js';
 export interface DefaultUserOptions {
   password?: string;
   apiKey?: string;
+  /** admin (the default) or owner: a role that can manage users */
+  role?: Role;
 }
 
 export type DefaultUserOutcome = { created: true; user: User; apiKey: string } | { created: false; reason: string };
@@ -31,6 +33,8 @@ export async function createDefaultUser(database: Database, options: DefaultUser
   const apiKey = options.apiKey ?? DEFAULT_API_KEY;
   if (password.length === 0) throw fail.validation([{ field: 'password', message: 'required' }]);
   if (apiKey.length < 8) throw fail.validation([{ field: 'api_key', message: 'at least 8 characters' }]);
+  const role = options.role ?? DEFAULT_USER_ROLE;
+  if (!isManagerRole(role)) throw fail.validation([{ field: 'role', message: 'must be a role that can manage users' }]);
   if (await findUserByUsername(db, DEFAULT_USERNAME)) {
     return { created: false, reason: `User with default username '${DEFAULT_USERNAME}' already exists, will not do anything.` };
   }
@@ -38,7 +42,7 @@ export async function createDefaultUser(database: Database, options: DefaultUser
     return { created: false, reason: 'The default API key already belongs to another user, will not do anything.' };
   }
   const passwordHash = await hashPassword(password);
-  const input = { username: DEFAULT_USERNAME, first_name: DEFAULT_USERNAME, role: DEFAULT_USER_ROLE, workspaces: [DEFAULT_USERNAME] };
+  const input = { username: DEFAULT_USERNAME, first_name: DEFAULT_USERNAME, role, workspaces: [DEFAULT_USERNAME] };
   try {
     await inTransaction(db, async (trx) => {
       const id = await insertUserWithKey(trx, input, passwordHash, apiKey, nowIso());
@@ -46,7 +50,7 @@ export async function createDefaultUser(database: Database, options: DefaultUser
         type: 'user.created',
         target_type: 'user',
         target_id: id,
-        data: { username: DEFAULT_USERNAME, role: DEFAULT_USER_ROLE, workspaces: [DEFAULT_USERNAME], default_user: true },
+        data: { username: DEFAULT_USERNAME, role, workspaces: [DEFAULT_USERNAME], default_user: true },
       });
     });
   } catch (error) {

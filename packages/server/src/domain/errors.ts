@@ -8,6 +8,8 @@ export const ERROR_CODES = {
   bad_request: 400,
   bad_url: 400,
   workspace_required: 400,
+  // a record logged through another task's route than its dataset's
+  wrong_task: 400,
   not_a_login_token: 400,
   // 401, 403
   unauthorized: 401,

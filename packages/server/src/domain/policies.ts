@@ -29,6 +29,11 @@ const EVERYTHING = PERMISSIONS;
 
 /** The roles, in the order they are offered; dataset permissions apply to the workspaces the user can see. */
 export const ROLE_TABLE = {
+  owner: {
+    description:
+      "the superuser of Argilla's later clients (which check for this role before managing users or workspaces): exactly the powers of admin",
+    permissions: EVERYTHING,
+  },
   admin: {
     description: 'manages users, workspaces, datasets and credentials; sees every workspace',
     permissions: EVERYTHING,
@@ -44,14 +49,14 @@ export const ROLES = Object.keys(ROLE_TABLE) as Role[];
 
 /** The role of a user created without one. */
 export const DEFAULT_ROLE: Role = 'annotator';
-/** The role of the default user (`argilla`), created on an empty database. */
+/** The role of the default user (`argilla`), created on an empty database, unless ARGILLA_DEFAULT_USER_ROLE says otherwise. */
 export const DEFAULT_USER_ROLE: Role = 'admin';
 /** The guide's users-file rule: an entry without a `workspaces` key gets this role. */
 export const ROLE_OF_ENTRY_WITHOUT_WORKSPACES: Role = 'admin';
 
 /**
- * Roles whose holders can manage users. The system must always keep one enabled user holding one
- * of them (the last-admin rule), whichever door a change comes through.
+ * Roles whose holders can manage users (owners and admins). The system must always keep one
+ * enabled user holding one of them (the last-admin rule), whichever door a change comes through.
  */
 export const MANAGER_ROLES = ROLES.filter((role) => (ROLE_TABLE[role].permissions as readonly Permission[]).includes('users.manage'));
 

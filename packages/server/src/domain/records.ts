@@ -165,7 +165,12 @@ export async function annotateRecord(
   authorize(actor, 'datasets.annotate', 'annotate records');
   if (actor.kind !== 'user') throw fail.forbidden('annotate without being signed in as a user');
   const dataset = await requireDataset(database.db, workspace, name);
-  const { labels, status } = checkAnnotation(JSON.parse(dataset.settings) as Settings, input);
+  const settings = JSON.parse(dataset.settings) as Settings;
+  if (settings.task !== 'text_classification') {
+    // Spans and sentences are annotated through the 1.6 Python client's routes, not with labels.
+    throw fail.validation([{ field: 'value', message: `records of a ${settings.task} dataset are not annotated with labels here` }]);
+  }
+  const { labels, status } = checkAnnotation(settings, input);
   const record = await findRecord(database.db, dataset.id, recordId);
   if (!record) throw fail.notFound('record', recordId);
   const now = nowIso();

@@ -22,6 +22,7 @@
 // counts as a failure.
 import type { Db } from '../db/schema.js';
 import { attemptsOfAddressSince, attemptsOfUsernameSince, type AttemptRow } from '../db/repos/loginFailures.js';
+import { isoOfMillis } from '../lib/time.js';
 
 export const THROTTLE = {
   windowMs: 15 * 60_000,
@@ -55,7 +56,7 @@ export interface Verdict {
 }
 
 function judge(rows: AttemptRow[], limit: number, now: number): { until: number; wait: boolean } {
-  const staleBefore = new Date(now - THROTTLE.staleMs).toISOString();
+  const staleBefore = isoOfMillis(now - THROTTLE.staleMs);
   const failed: string[] = [];
   let checking = 0;
   for (const row of rows) {
@@ -71,7 +72,7 @@ function judge(rows: AttemptRow[], limit: number, now: number): { until: number;
  * address may be checked now.
  */
 export async function loginVerdict(db: Db, username: string, ip: string, now = Date.now()): Promise<Verdict> {
-  const since = new Date(now - THROTTLE.windowMs).toISOString();
+  const since = isoOfMillis(now - THROTTLE.windowMs);
   const [byUser, byAddress] = await Promise.all([attemptsOfUsernameSince(db, username, since), attemptsOfAddressSince(db, ip, since)]);
   const verdicts = [
     judge(byUser.filter((row) => row.ip === ip), THROTTLE.perUsernameFromAddress, now),

@@ -29,6 +29,8 @@ import { LIMITS } from './limits.js';
 import { atMostItems, check, rules, trimmedOrNull } from './validation.js';
 
 export interface NewUser {
+  /** the id the client chose (a UUID), or none: the server makes one */
+  id?: string | null;
   username: string;
   first_name: string;
   last_name?: string | null;
@@ -56,6 +58,7 @@ function checkNewUser(input: NewUser): void {
     ['email', rules.email, input.email],
     ['role', rules.role, input.role ?? DEFAULT_ROLE],
     ['api_key', rules.apiKey, input.api_key],
+    ['id', rules.givenId, input.id],
   ];
   if (input.password_hash === undefined) entries.push(['password', rules.password, input.password]);
   const workspaces = input.workspaces ?? [];
@@ -77,7 +80,7 @@ export async function insertUserWithKey(
   apiKey: string,
   now: string,
 ): Promise<string> {
-  const id = newId();
+  const id = input.id ? input.id.toLowerCase() : newId();
   const row: UsersTable = {
     id,
     username: input.username,
@@ -107,9 +110,10 @@ export async function insertUserWithKey(
   return id;
 }
 
-/** Tells which unique rule a failed insert broke: the username, else the API key. */
-async function conflictOf(db: Db, username: string, apiKey: string): Promise<Error> {
+/** Tells which unique rule a failed insert broke: the username, the id, else the API key. */
+async function conflictOf(db: Db, username: string, id: string | null | undefined, apiKey: string): Promise<Error> {
   if (await findUserByUsername(db, username)) return fail.alreadyExists('user', username);
+  if (id && (await findUserById(db, id.toLowerCase()))) return fail.alreadyExists('user', id);
   if (await apiKeyDigestExists(db, digestSecret(apiKey))) return fail.alreadyExists('api_key', previewSecret(apiKey));
   return fail.conflict('conflict', 'The user conflicts with existing data; try again.');
 }
@@ -123,6 +127,7 @@ export async function createUser(database: Database, actor: Actor, input: NewUse
   // constraints still decide when two writers race.
   const early = await findUserByUsername(db, input.username);
   if (early) throw fail.alreadyExists('user', input.username);
+  if (input.id && (await findUserById(db, input.id.toLowerCase()))) throw fail.alreadyExists('user', input.id);
   if (input.api_key && (await apiKeyDigestExists(db, digestSecret(apiKey)))) {
     throw fail.alreadyExists('api_key', previewSecret(apiKey));
   }
@@ -140,7 +145,7 @@ export async function createUser(database: Database, actor: Actor, input: NewUse
       return created;
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw await conflictOf(db, input.username, apiKey);
+    if (isUniqueViolation(error)) throw await conflictOf(db, input.username, input.id, apiKey);
     throw error;
   }
   return { user: await toUser(db, (await findUserById(db, id))!), apiKey };
@@ -240,7 +245,10 @@ async function keepOneManager<T>(trx: Db, current: UserRow, what: string, change
   await lockEnabledUserIdsWithRoles(trx, MANAGER_ROLES);
   const result = await change();
   if ((await lockEnabledUserIdsWithRoles(trx, MANAGER_ROLES)).length === 0) {
-    throw fail.conflict('last_admin', `Cannot ${what} the last enabled admin; make another user admin first.`, { username: current.username });
+    const roles = MANAGER_ROLES.join(' or ');
+    throw fail.conflict('last_admin', `Cannot ${what} the last enabled admin (a user with role ${roles}); make another user ${roles} first.`, {
+      username: current.username,
+    });
   }
   return result;
 }

@@ -3,6 +3,7 @@ import type { FieldError } from './errors.js';
 import { fail } from './errors.js';
 import { LIMITS } from './limits.js';
 import { isRole, roleRule } from './policies.js';
+import { isUuid } from '../lib/ids.js';
 
 // JavaScript's `$` without the m flag matches only at the very end, so a trailing newline fails.
 const NAME = new RegExp(LIMITS.name_pattern);
@@ -55,6 +56,11 @@ export const rules = {
     return null;
   }) as Check,
   role: ((value) => (isRole(value) ? null : roleRule())) as Check,
+  /** an id a client chooses for a new user or workspace (absent or null: the server makes one) */
+  givenId: ((value) => {
+    if (value === undefined || value === null) return null;
+    return typeof value === 'string' && isUuid(value) ? null : 'must be a UUID such as 6f1c2a4e-0b7d-4f5e-9a3c-2d8e1f0a4b6c';
+  }) as Check,
   apiKey: ((value) => {
     if (value === undefined || value === null) return null;
     if (typeof value !== 'string') return 'must be text';

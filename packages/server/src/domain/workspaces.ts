@@ -22,7 +22,7 @@ import { isUuid, newId } from '../lib/ids.js';
 import { nowIso } from '../lib/time.js';
 import { recordEvent, type AuditEvent } from './audit.js';
 import { DomainError, fail } from './errors.js';
-import { authorize, canSeeWorkspace, workspaceScope, type Actor } from './policies.js';
+import { authorize, canSeeWorkspace, workspaceScope, workspaceScopeOfUser, type Actor } from './policies.js';
 import type { ListOptions, Page } from './users.js';
 import { MAX_PAGE } from './users.js';
 import { check, rules } from './validation.js';
@@ -41,21 +41,54 @@ export async function listWorkspaces(database: Database, actor: Actor, options: 
   return { items, total };
 }
 
-export async function createWorkspace(database: Database, actor: Actor, name: string): Promise<Workspace> {
-  check([['name', rules.name, name]]);
+/** `id`: the id the client chose (a UUID), or none: the server makes one. */
+export async function createWorkspace(database: Database, actor: Actor, name: string, id?: string | null): Promise<Workspace> {
+  check([
+    ['name', rules.name, name],
+    ['id', rules.givenId, id],
+  ]);
   authorize(actor, 'workspaces.manage', 'create workspaces');
   const now = nowIso();
-  const row = { id: newId(), name, inserted_at: now, updated_at: now };
+  const row = { id: id ? id.toLowerCase() : newId(), name, inserted_at: now, updated_at: now };
   try {
     await inTransaction(database.db, async (trx) => {
       await insertWorkspace(trx, row);
       await recordEvent(trx, actor, { type: 'workspace.created', target_type: 'workspace', target_id: row.id, data: { name } });
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw fail.alreadyExists('workspace', name);
+    if (isUniqueViolation(error)) {
+      const sameId = id && !(await findWorkspaceByName(database.db, name)) && (await findWorkspaceById(database.db, row.id));
+      throw fail.alreadyExists('workspace', sameId ? row.id : name);
+    }
     throw error;
   }
   return row;
+}
+
+/** Every workspace of the actor's scope, in creation order, read a page at a time. */
+export async function listAllWorkspaces(database: Database, actor: Actor): Promise<Workspace[]> {
+  const all: Workspace[] = [];
+  for (let offset = 0; ; offset += MAX_PAGE) {
+    const { items } = await listWorkspaces(database, actor, { limit: MAX_PAGE, offset });
+    all.push(...items);
+    if (items.length < MAX_PAGE) return all;
+  }
+}
+
+/**
+ * The workspaces a user sees, as its /api/me lists them (every workspace for a role that sees them
+ * all), for those who may read users.
+ */
+export async function listWorkspacesOfUser(database: Database, actor: Actor, userId: string): Promise<Workspace[]> {
+  authorize(actor, 'users.read', "read users' workspaces");
+  const user = await requireUserRow(database.db, userId);
+  const scope = workspaceScopeOfUser(user);
+  const all: Workspace[] = [];
+  for (let offset = 0; ; offset += MAX_PAGE) {
+    const rows = await listWorkspaceRows(database.db, MAX_PAGE, offset, scope.all ? undefined : scope.memberId);
+    all.push(...rows);
+    if (rows.length < MAX_PAGE) return all;
+  }
 }
 
 async function requireWorkspace(db: Db, id: string): Promise<Workspace> {

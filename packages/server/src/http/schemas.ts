@@ -5,11 +5,13 @@ import { AuditEventTypeSchema, ErrorCodeSchema, PermissionSchema, ProblemSchema,
 import { ApiKeySchema } from './schemas/credentials.js';
 import { DatasetSchema, RecordInputSchema, RecordSchema, SettingsInputSchema, SettingsSchema } from './schemas/datasets.js';
 import { UserSchema, WorkspaceSchema } from './schemas/users.js';
+import { V1DatasetSchema, V1UserSchema } from './schemas/v1.js';
 
 export * from './schemas/common.js';
 export * from './schemas/credentials.js';
 export * from './schemas/datasets.js';
 export * from './schemas/users.js';
+export * from './schemas/v1.js';
 
 /** The named schemas (`$ref` targets), in the order the OpenAPI document lists its components. */
 export const COMPONENT_SCHEMAS = [
@@ -26,4 +28,6 @@ export const COMPONENT_SCHEMAS = [
   RecordSchema,
   SettingsInputSchema,
   RecordInputSchema,
+  V1UserSchema,
+  V1DatasetSchema,
 ];

@@ -1,13 +1,17 @@
-// Timestamps: ISO-8601 UTC strings with microseconds, e.g. 2026-11-29T20:02:16.795123Z. They
-// sort as text, and within one process each call returns a strictly later time, so rows written
+// Timestamps: ISO-8601 UTC strings with microseconds and an explicit offset, e.g.
+// 2026-11-29T20:02:16.795123+00:00, stored and sent alike. Every client parses this form (Python
+// 3.9's datetime.fromisoformat, which older Argilla SDKs use, refuses a trailing Z). They sort as text, and within one process each call returns a strictly later time, so rows written
 // in one go (an import of thousands of users) still list in the order they were written.
+
+/** The zone every stored and sent time carries. */
+export const UTC_OFFSET = '+00:00';
 
 let lastMicros = 0;
 
 function format(micros: number): string {
   const millis = Math.floor(micros / 1000);
   const rest = String(micros - millis * 1000).padStart(3, '0');
-  return `${new Date(millis).toISOString().slice(0, -1)}${rest}Z`;
+  return `${new Date(millis).toISOString().slice(0, -1)}${rest}${UTC_OFFSET}`;
 }
 
 /** The current time, strictly increasing within this process. */
@@ -34,7 +38,7 @@ export function isoOfMillis(millis: number): string {
 }
 
 export function addMinutes(iso: string, minutes: number): string {
-  const fraction = /\.(\d+)Z$/.exec(iso)?.[1] ?? '0';
+  const fraction = /\.(\d+)(?:Z|[+-]\d{2}:\d{2})$/.exec(iso)?.[1] ?? '0';
   const micros = Math.floor(Date.parse(iso) / 1000) * 1_000_000 + Number(fraction.padEnd(6, '0').slice(0, 6));
   return format(micros + minutes * 60_000_000);
 }

@@ -3,7 +3,7 @@ import type { Database } from '../db/connect.js';
 import { unlockUser } from '../domain/auth.js';
 import { createDefaultUser } from '../domain/defaultUser.js';
 import { isDomainError } from '../domain/errors.js';
-import { SYSTEM } from '../domain/policies.js';
+import { SYSTEM, type Role } from '../domain/policies.js';
 import { createUser, deleteUser, eachUser, getUserByUsername, updateUser, type NewUser, type UserChanges } from '../domain/users.js';
 import type { User } from '../domain/views.js';
 import { quote, table, type Io } from './io.js';
@@ -36,10 +36,10 @@ export async function createUserTask(database: Database, input: NewUser, io: Io)
 
 export async function createDefaultUserTask(
   database: Database,
-  options: { password?: string; apiKey?: string; quiet?: boolean },
+  options: { password?: string; apiKey?: string; role?: Role; quiet?: boolean },
   io: Io,
 ): Promise<void> {
-  const outcome = await createDefaultUser(database, { password: options.password, apiKey: options.apiKey });
+  const outcome = await createDefaultUser(database, { password: options.password, apiKey: options.apiKey, role: options.role });
   // Quiet: nothing at all on success, whether the user was created or already there (errors are
   // thrown, and still reach stderr with a non-zero exit).
   if (options.quiet) return;

@@ -64,6 +64,18 @@ for (const backend of backends()) {
       assert.deepEqual(all.api_keys.map((k) => k.digest), [sha256Hex('better.apikey')]);
     });
 
+    it('ARGILLA_DEFAULT_USER_ROLE=owner makes the default user an owner; annotator is refused naming the variable', async () => {
+      const target = await migratedTarget(backend);
+      const refused = await runCli(['users', 'create_default'], { ...target.env, ARGILLA_DEFAULT_USER_ROLE: 'annotator' });
+      assertExit(refused, 1);
+      assert.match(refused.stderr, /ARGILLA_DEFAULT_USER_ROLE: must be owner or admin/);
+      assert.equal(await userByName(target, 'argilla'), undefined);
+      const result = await runCli(['users', 'create_default'], { ...target.env, ARGILLA_DEFAULT_USER_ROLE: 'owner' });
+      assertExit(result, 0);
+      assert.equal(printedFields(result.stdout).get('role'), "'owner'");
+      assert.equal((await userByName(target, 'argilla'))!.role, 'owner');
+    });
+
     it('--quiet prints nothing when it creates the user', async () => {
       const target = await migratedTarget(backend);
       const result = await cli(target, 'users', 'create_default', '--quiet');

@@ -281,7 +281,7 @@ for (const backend of backends()) {
       ];
       const results = await Promise.all(cases.map(([args]) => cli(target, 'users', 'update', 'hurra', ...args)));
       results.forEach((result, i) => assertFailed(result, cases[i]![1]));
-      assertUsageError(await cli(target, 'users', 'update', 'hurra', '--role', 'owner'), /--role/);
+      assertUsageError(await cli(target, 'users', 'update', 'hurra', '--role', 'superuser'), /--role/);
       const unknown = await cli(target, 'users', 'update', 'nobody', '--first-name', 'X');
       assertFailed(unknown, /nobody/);
       assert.deepEqual(await snapshot(target), initial);

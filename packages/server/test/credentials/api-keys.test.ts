@@ -209,7 +209,7 @@ for (const backend of backends()) {
       const user = await makeUser(server);
       const k = assertCreated(await call(server, 'POST', '/api/me/api-keys', { key: user.apiKey, json: { name: 'e' } }), 'e');
       assert.equal(await status(server, k.apiKey), 200);
-      await server.database.db.updateTable('api_keys').set({ expires_at: '2020-01-01T00:00:00.000000Z' }).where('id', '=', k.id).execute();
+      await server.database.db.updateTable('api_keys').set({ expires_at: '2020-01-01T00:00:00.000000+00:00' }).where('id', '=', k.id).execute();
       server.database.caches.invalidate(['api_keys']); // a write behind the repositories' back, as another process would make
       assert.equal(await status(server, k.apiKey), 401);
     });
@@ -230,7 +230,7 @@ for (const backend of backends()) {
       await sleep(200);
       assert.equal(await lastUsed(), first, 'rewritten within a minute');
       // a use more than a minute after the last recorded one writes a new time
-      const old = new Date(Date.now() - 120_000).toISOString().replace('Z', '000Z');
+      const old = new Date(Date.now() - 120_000).toISOString().replace('Z', '000+00:00');
       await server.database.db.updateTable('api_keys').set({ last_used_at: old }).where('id', '=', k.id).execute();
       server.database.caches.invalidate(['api_keys']); // a write behind the repositories' back, as another process would make
       // A key's last use alone does not clear the server's cache: a minute later its half-second
@@ -273,7 +273,7 @@ for (const backend of backends()) {
     it('rotating an expired key is refused, never answered with a key that is already dead', async () => {
       const user = await makeUser(server);
       const k = assertCreated(await call(server, 'POST', '/api/me/api-keys', { key: user.apiKey, json: { name: 'lapsed' } }), 'lapsed');
-      await server.database.db.updateTable('api_keys').set({ expires_at: '2020-01-01T00:00:00.000000Z' }).where('id', '=', k.id).execute();
+      await server.database.db.updateTable('api_keys').set({ expires_at: '2020-01-01T00:00:00.000000+00:00' }).where('id', '=', k.id).execute();
       server.database.caches.invalidate(['api_keys']); // a write behind the repositories' back, as another process would make
       assert.equal(await status(server, k.apiKey), 401);
       const reply = await call(server, 'POST', `/api/me/api-keys/${k.id}/rotate`, { key: user.apiKey });

@@ -364,8 +364,8 @@ for (const backend of backends()) {
         data: '{}',
         created_at,
       });
-      const olderAt = '2020-01-01T00:00:00.000100Z';
-      const newerAt = '2020-01-01T00:00:00.000900Z';
+      const olderAt = '2020-01-01T00:00:00.000100+00:00';
+      const newerAt = '2020-01-01T00:00:00.000900+00:00';
       await server.database.db.insertInto('audit_events').values([row('user.updated', olderAt), row('user.disabled', newerAt)]).execute();
       const since = (await auditPage(server, { target, since: newerAt })).items.map((e) => e.type);
       assert.deepEqual(since, ['user.disabled'], `since=${newerAt} (inclusive) must not return the event at ${olderAt}`);

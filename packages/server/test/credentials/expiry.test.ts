@@ -93,9 +93,9 @@ for (const backend of backends()) {
     it('a time with an offset is stored in UTC', async () => {
       const reply = await create(`${LATER}-02-28T12:00:00+02:00`);
       assert.equal(reply.status, 200, JSON.stringify(reply.body));
-      assert.equal(reply.body.expires_at, `${LATER}-02-28T10:00:00.000000Z`);
+      assert.equal(reply.body.expires_at, `${LATER}-02-28T10:00:00.000000+00:00`);
       const listed = (await call(server, 'GET', '/api/me/api-keys', { key: user.apiKey })).body.find((k: { id: string }) => k.id === reply.body.id);
-      assert.equal(listed.expires_at, `${LATER}-02-28T10:00:00.000000Z`);
+      assert.equal(listed.expires_at, `${LATER}-02-28T10:00:00.000000+00:00`);
       // The key works: a far expiry is not "expired" when compared with the clock.
       assert.equal((await call(server, 'GET', '/api/me', { key: reply.body.api_key })).status, 200);
     });
@@ -104,21 +104,21 @@ for (const backend of backends()) {
       if (Date.now() >= Date.parse('2027-02-28T10:00:00Z')) return t.skip('2027-02-28 has passed');
       const reply = await create('2027-02-28T12:00:00+02:00');
       assert.equal(reply.status, 200, JSON.stringify(reply.body));
-      assert.equal(reply.body.expires_at, '2027-02-28T10:00:00.000000Z');
+      assert.equal(reply.body.expires_at, '2027-02-28T10:00:00.000000+00:00');
       const leap = await create('2028-02-29T00:00:00Z');
       assert.equal(leap.status, 200, JSON.stringify(leap.body));
-      assert.equal(leap.body.expires_at, '2028-02-29T00:00:00.000000Z');
+      assert.equal(leap.body.expires_at, '2028-02-29T00:00:00.000000+00:00');
     });
 
     it('a leap day is accepted in a leap year; negative offsets, fractions, lower-case t and z, and year 9999 too', async () => {
       const cases: Array<[string, string]> = [
-        [`${LEAP}-02-29T00:00:00Z`, `${LEAP}-02-29T00:00:00.000000Z`],
-        [`${LATER}-12-31T23:30:00-01:00`, `${LATER + 1}-01-01T00:30:00.000000Z`],
-        [`${LATER}-06-01T08:00:00.123456789Z`, `${LATER}-06-01T08:00:00.123456Z`],
-        [`${LATER}-06-01T08:00:00.5+14:00`, `${LATER}-05-31T18:00:00.500000Z`],
-        [`${LATER}-06-01t08:00:00z`, `${LATER}-06-01T08:00:00.000000Z`],
-        ['9999-12-31T23:59:59Z', '9999-12-31T23:59:59.000000Z'],
-        ['9999-12-31T23:59:59+01:00', '9999-12-31T22:59:59.000000Z'],
+        [`${LEAP}-02-29T00:00:00Z`, `${LEAP}-02-29T00:00:00.000000+00:00`],
+        [`${LATER}-12-31T23:30:00-01:00`, `${LATER + 1}-01-01T00:30:00.000000+00:00`],
+        [`${LATER}-06-01T08:00:00.123456789Z`, `${LATER}-06-01T08:00:00.123456+00:00`],
+        [`${LATER}-06-01T08:00:00.5+14:00`, `${LATER}-05-31T18:00:00.500000+00:00`],
+        [`${LATER}-06-01t08:00:00z`, `${LATER}-06-01T08:00:00.000000+00:00`],
+        ['9999-12-31T23:59:59Z', '9999-12-31T23:59:59.000000+00:00'],
+        ['9999-12-31T23:59:59+01:00', '9999-12-31T22:59:59.000000+00:00'],
       ];
       for (const [given, stored] of cases) {
         const reply = await create(given);
@@ -149,15 +149,15 @@ for (const backend of backends()) {
 
 describe('parseTime', () => {
   it('reads RFC 3339 date-times with a zone into the stored UTC form, and nothing else', () => {
-    assert.equal(parseTime('2027-02-28T12:00:00+02:00'), '2027-02-28T10:00:00.000000Z');
-    assert.equal(parseTime('2028-02-29T00:00:00Z'), '2028-02-29T00:00:00.000000Z');
-    assert.equal(parseTime('2000-02-29T00:00:00Z'), '2000-02-29T00:00:00.000000Z');
+    assert.equal(parseTime('2027-02-28T12:00:00+02:00'), '2027-02-28T10:00:00.000000+00:00');
+    assert.equal(parseTime('2028-02-29T00:00:00Z'), '2028-02-29T00:00:00.000000+00:00');
+    assert.equal(parseTime('2000-02-29T00:00:00Z'), '2000-02-29T00:00:00.000000+00:00');
     assert.equal(parseTime('1900-02-29T00:00:00Z'), null);
     assert.equal(parseTime('2027-02-29T00:00:00Z'), null);
-    assert.equal(parseTime('0001-01-01T00:00:00Z'), '0001-01-01T00:00:00.000000Z');
-    assert.equal(parseTime('0050-06-01T00:00:00Z'), '0050-06-01T00:00:00.000000Z');
-    assert.equal(parseTime('2026-11-29T20:02:16.795123Z'), '2026-11-29T20:02:16.795123Z');
-    assert.equal(parseTime('2026-11-29T20:02:16.7Z'), '2026-11-29T20:02:16.700000Z');
+    assert.equal(parseTime('0001-01-01T00:00:00Z'), '0001-01-01T00:00:00.000000+00:00');
+    assert.equal(parseTime('0050-06-01T00:00:00Z'), '0050-06-01T00:00:00.000000+00:00');
+    assert.equal(parseTime('2026-11-29T20:02:16.795123Z'), '2026-11-29T20:02:16.795123+00:00');
+    assert.equal(parseTime('2026-11-29T20:02:16.7Z'), '2026-11-29T20:02:16.700000+00:00');
     for (const bad of BAD.slice(0, -2)) assert.equal(parseTime(bad), null, bad);
   });
 });

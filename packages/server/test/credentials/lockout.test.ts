@@ -53,7 +53,7 @@ for (const backend of backends()) {
       // the lock passes; one more failure from A: 2 minutes for A
       const rows = await server.database.db.selectFrom('login_failures').select(['id', 'created_at']).where('username', '=', user.username).execute();
       for (const row of rows) {
-        const moved = new Date(Date.parse(row.created_at) - 61_000).toISOString().replace('Z', '000Z');
+        const moved = new Date(Date.parse(row.created_at) - 61_000).toISOString().replace('Z', '000+00:00');
         await server.database.db.updateTable('login_failures').set({ created_at: moved }).where('id', '=', row.id).execute();
       }
       assertProblem(await login(server, user.username, 'wrong-11', from('203.0.113.11')), 401);

@@ -72,7 +72,7 @@ export async function ageFailures(server: TestServer, ms: number, username?: str
     .$if(username !== undefined, (q) => q.where('username', '=', username!))
     .execute();
   for (const row of rows) {
-    const moved = new Date(Date.parse(row.created_at) - ms).toISOString().replace('Z', '000Z');
+    const moved = new Date(Date.parse(row.created_at) - ms).toISOString().replace('Z', '000+00:00');
     await server.database.db.updateTable('login_failures').set({ created_at: moved }).where('id', '=', row.id).execute();
   }
 }

@@ -71,7 +71,7 @@ for (const backend of backends()) {
       const database = await freshDatabase(backend);
       try {
         const now = Date.parse('2030-06-01T12:00:00Z');
-        const iso = (ms: number) => new Date(ms).toISOString().replace('Z', '000Z');
+        const iso = (ms: number) => new Date(ms).toISOString().replace('Z', '000+00:00');
         const rows = (username: string, ip: string, count: number, endMs: number) =>
           Array.from({ length: count }, (_, i) => ({ id: crypto.randomUUID(), username, ip, created_at: iso(endMs - (count - 1 - i) * 1000) }));
         // ten failures from one address ending 10 s ago: locked from that address for 50 more seconds

@@ -78,7 +78,7 @@ for (const backend of backends()) {
       const cwd = tempDir(); // not the repository: the script finds the app from its own location
       const first = await started(env, undefined, { cwd });
       assert.match(first.output(), /Running upgrade <base> -> 0001_initial_schema/);
-      assert.match(first.output(), /Created the default admin 'argilla'/);
+      assert.match(first.output(), /Created the default user 'argilla'/);
       const answer = await me(first.url, DEFAULT_KEY);
       assert.equal(answer.status, 200);
       assert.equal(answer.body.username, 'argilla');
@@ -92,7 +92,7 @@ for (const backend of backends()) {
       assert.match(first.output(), /Received SIGTERM/);
 
       const second = await started(env, undefined, { cwd });
-      assert.doesNotMatch(second.output(), /Running upgrade|Created the default admin/);
+      assert.doesNotMatch(second.output(), /Running upgrade|Created the default user/);
       assert.equal((await me(second.url, DEFAULT_KEY)).status, 200);
       assert.equal(await stop(second), 0);
     });
@@ -101,7 +101,7 @@ for (const backend of backends()) {
       const { url, home } = await backend.fresh();
       const server = await started({ ARGILLA_DATABASE_URL: url, ARGILLA_HOME_PATH: home, ARGILLA_DEFAULT_USER_ENABLED: 'false' });
       assert.equal((await me(server.url, DEFAULT_KEY)).status, 401);
-      assert.doesNotMatch(server.output(), /Created the default admin/);
+      assert.doesNotMatch(server.output(), /Created the default user/);
       assert.equal(await stop(server), 0);
     });
 

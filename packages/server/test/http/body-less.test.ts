@@ -108,6 +108,18 @@ for (const backend of backends()) {
       'POST /api/users/{id}/unlock': (f) => ({ path: `/api/users/${f.user.id}/unlock`, key: server.adminKey, status: 200 }),
       'DELETE /api/users/{id}': (f) => ({ path: `/api/users/${f.user.id}`, key: server.adminKey, status: 200 }),
       'POST /api/security/logout': () => ({ path: '/api/security/logout', status: 200 }),
+      // The routes of Argilla's later clients.
+      'GET /api/v1/me': (f) => ({ path: '/api/v1/me', key: f.user.apiKey, status: 200 }),
+      'GET /api/v1/me/workspaces': (f) => ({ path: '/api/v1/me/workspaces', key: f.user.apiKey, status: 200 }),
+      'GET /api/v1/me/datasets': (f) => ({ path: '/api/v1/me/datasets', key: f.user.apiKey, status: 200 }),
+      'GET /api/v1/users': () => ({ path: '/api/v1/users', key: server.adminKey, status: 200 }),
+      'GET /api/v1/users/{id}': (f) => ({ path: `/api/v1/users/${f.user.id}`, key: server.adminKey, status: 200 }),
+      'GET /api/v1/users/{id}/workspaces': (f) => ({ path: `/api/v1/users/${f.user.id}/workspaces`, key: server.adminKey, status: 200 }),
+      'GET /api/v1/workspaces/{id}': (f) => ({ path: `/api/v1/workspaces/${f.workspace.id}`, key: f.user.apiKey, status: 200 }),
+      'GET /api/v1/workspaces/{id}/users': (f) => ({ path: `/api/v1/workspaces/${f.workspace.id}/users`, key: server.adminKey, status: 200 }),
+      'DELETE /api/v1/users/{id}': (f) => ({ path: `/api/v1/users/${f.user.id}`, key: server.adminKey, status: 200 }),
+      'DELETE /api/v1/workspaces/{id}': (f) => ({ path: `/api/v1/workspaces/${f.workspace.id}`, key: server.adminKey, status: 409 }),
+      'DELETE /api/v1/workspaces/{id}/users/{user_id}': (f) => ({ path: `/api/v1/workspaces/${f.workspace.id}/users/${f.user.id}`, key: server.adminKey, status: 200 }),
     };
 
     it('the cases below cover every operation without a request body', async () => {

@@ -395,8 +395,8 @@ for (const backend of backends()) {
       }
     });
 
-    it("role is exactly 'admin' or 'annotator'", async () => {
-      for (const role of ['boss', 'Admin', 'ADMIN', 'annotator ', '', 'owner']) {
+    it("role is exactly 'owner', 'admin' or 'annotator'", async () => {
+      for (const role of ['boss', 'Admin', 'ADMIN', 'annotator ', '', 'Owner', 'superuser']) {
         await refusedCreate({ json: { ...GOOD, username: uniqueName('r'), role } }, 422, 'role');
       }
     });

@@ -353,7 +353,7 @@ for (const backend of backends()) {
       assertProblem(await create(server, user.apiKey, 'full-again'), 409, 'api_key_limit_reached');
 
       // So does an expired one.
-      await server.database.db.updateTable('api_keys').set({ expires_at: '2020-01-01T00:00:00.000000Z' }).where('id', '=', keys[3].id).execute();
+      await server.database.db.updateTable('api_keys').set({ expires_at: '2020-01-01T00:00:00.000000+00:00' }).where('id', '=', keys[3].id).execute();
       assert.equal((await create(server, user.apiKey, 'after-expiry')).status, 200);
       assertProblem(await create(server, user.apiKey, 'full-once-more'), 409, 'api_key_limit_reached');
     });

@@ -1,11 +1,12 @@
 // Shared assertions for the HTTP suites: the problem-details shape, the user object shape, and
 // small readers of the database used to check that rejected requests wrote nothing.
 import { ERROR_CODES, type ErrorCode } from '../../src/domain/errors.js';
-import { permissionsOf } from '../../src/domain/policies.js';
+import { isRole, permissionsOf } from '../../src/domain/policies.js';
 import assert from 'node:assert/strict';
 import { call, type Reply, type TestServer } from '../helpers/http.js';
 
-export const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+/** A time as the server stores and sends it: UTC, six fraction digits, `+00:00` (never Z). */
+export const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+00:00$/;
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** a well-formed UUID that names nothing */
 export const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
@@ -116,11 +117,11 @@ export function assertUser(body: any, expected: Record<string, unknown> = {}): v
   assert.equal(body.full_name, fullName, context);
   assert.ok(!body.full_name.includes('None'), context);
   assert.equal(typeof body.username, 'string');
-  assert.ok(body.role === 'admin' || body.role === 'annotator', context);
+  assert.ok(isRole(body.role), context);
   assert.equal(typeof body.disabled, 'boolean', context);
   assert.ok(Array.isArray(body.workspaces), context);
   for (const w of body.workspaces) assert.equal(typeof w, 'string', context);
-  assert.ok(body.api_key === null || typeof body.api_key === 'string', context);
+  assert.equal(typeof body.api_key, 'string', context);
   assert.match(body.inserted_at, ISO_UTC);
   assert.match(body.updated_at, ISO_UTC);
   assert.ok(!Number.isNaN(Date.parse(body.inserted_at)));

@@ -47,6 +47,14 @@ describe('configuration from the environment', () => {
     assert.match(refusal({ ARGILLA_TRUSTED_PROXIES: '11' }), /from 1 to 10/);
   });
 
+  it('ARGILLA_DEFAULT_USER_ROLE: admin by default, owner on request (any case), nothing else', () => {
+    assert.equal(loadConfig(base).defaultUser.role, 'admin');
+    assert.equal(loadConfig({ ...base, ARGILLA_DEFAULT_USER_ROLE: 'owner' }).defaultUser.role, 'owner');
+    assert.equal(loadConfig({ ...base, ARGILLA_DEFAULT_USER_ROLE: ' Owner ' }).defaultUser.role, 'owner');
+    assert.equal(refusal({ ARGILLA_DEFAULT_USER_ROLE: 'annotator' }), 'ARGILLA_DEFAULT_USER_ROLE: must be owner or admin');
+    assert.equal(refusal({ ARGILLA_DEFAULT_USER_ROLE: 'root' }), 'ARGILLA_DEFAULT_USER_ROLE: must be owner or admin');
+  });
+
   it('refuses out-of-range numbers with the variable and the allowed range', () => {
     assert.match(refusal({ ARGILLA_WORKERS: '0' }), /^ARGILLA_WORKERS: must be a whole number from 1 to 256$/);
     assert.match(refusal({ ARGILLA_DATABASE_POOL_SIZE: 'ten' }), /^ARGILLA_DATABASE_POOL_SIZE: /);

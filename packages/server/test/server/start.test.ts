@@ -59,7 +59,7 @@ for (const backend of backends()) {
       const first = await start(env);
       running.push(first);
       assert.match(first.output(), /Running upgrade <base> -> 0001_initial_schema/);
-      assert.match(first.output(), /Created the default admin 'argilla'/);
+      assert.match(first.output(), /Created the default user 'argilla'/);
       assert.match(first.output(), /WARNING: the default password '1234' and API key 'argilla.apikey'/);
       const me = await fetch(`${first.url}/api/me`, { headers: { 'x-argilla-api-key': 'argilla.apikey' } });
       assert.equal(me.status, 200);
@@ -71,7 +71,7 @@ for (const backend of backends()) {
       assert.equal(updated.code, 0, updated.stderr);
       const second = await start(env);
       running.push(second);
-      assert.doesNotMatch(second.output(), /Created the default admin|Running upgrade/);
+      assert.doesNotMatch(second.output(), /Created the default user|Running upgrade/);
       assert.match(second.output(), /WARNING: the default API key 'argilla.apikey' of user 'argilla' still work/);
       assert.doesNotMatch(second.output(), /password '1234'/);
       assert.equal(await stop(second), 0);

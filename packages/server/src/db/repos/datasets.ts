@@ -2,7 +2,7 @@
 import { sql } from 'kysely';
 import type { AnnotationsTable, DatasetsTable, Db, RecordsTable } from '../schema.js';
 import { insertRows } from './bulk.js';
-import { containsText } from './dialect.js';
+import { containsText, isPostgres } from './dialect.js';
 
 export function insertDataset(db: Db, row: DatasetsTable): Promise<unknown> {
   return db.insertInto('datasets').values(row).execute();
@@ -14,6 +14,15 @@ export function findDataset(db: Db, workspaceId: string, name: string): Promise<
 
 export function listDatasetRows(db: Db, workspaceId: string): Promise<DatasetsTable[]> {
   return db.selectFrom('datasets').selectAll().where('workspace_id', '=', workspaceId).orderBy('inserted_at').orderBy('id').execute();
+}
+
+/** Datasets of every workspace, or of those `memberId` belongs to, by workspace then creation. */
+export function listVisibleDatasetRows(db: Db, memberId?: string): Promise<DatasetsTable[]> {
+  let query = db.selectFrom('datasets').selectAll('datasets');
+  if (memberId !== undefined) {
+    query = query.innerJoin('memberships', 'memberships.workspace_id', 'datasets.workspace_id').where('memberships.user_id', '=', memberId);
+  }
+  return query.orderBy('datasets.workspace_id').orderBy('datasets.inserted_at').orderBy('datasets.id').execute();
 }
 
 export async function countDatasetsIn(db: Db, workspaceId: string): Promise<number> {
@@ -130,29 +139,84 @@ export async function upsertAnnotation(db: Db, row: AnnotationsTable): Promise<v
         labels: row.labels,
         status: row.status,
         updated_at: row.updated_at,
+        agent: row.agent ?? null,
       }),
     )
     .execute();
 }
+
+const RECORD_COLUMNS = ['fields', 'metadata', 'inserted_at', 'updated_at', 'prediction', 'status', 'event_timestamp', 'vectors', 'explanation'] as const;
+const ANNOTATION_COLUMNS = ['record_id', 'user_id', 'username', 'value', 'labels', 'status', 'inserted_at', 'updated_at', 'agent'] as const;
 
 /** Copies every record and annotation of a dataset into another, set at a time. */
 export async function copyDatasetContents(db: Db, fromId: string, toId: string): Promise<void> {
   const target = sql<string>`cast(${toId} as varchar(36))`;
   await db
     .insertInto('records')
-    .columns(['dataset_id', 'id', 'fields', 'metadata', 'inserted_at', 'updated_at'])
-    .expression(
-      db.selectFrom('records').select([target.as('dataset_id'), 'id', 'fields', 'metadata', 'inserted_at', 'updated_at']).where('dataset_id', '=', fromId),
-    )
+    .columns(['dataset_id', 'id', ...RECORD_COLUMNS])
+    .expression(db.selectFrom('records').select([target.as('dataset_id'), 'id', ...RECORD_COLUMNS]).where('dataset_id', '=', fromId))
     .execute();
   await db
     .insertInto('annotations')
-    .columns(['dataset_id', 'record_id', 'user_id', 'username', 'value', 'labels', 'status', 'inserted_at', 'updated_at'])
+    .columns(['dataset_id', ...ANNOTATION_COLUMNS])
     .expression(
       db
         .selectFrom('annotations')
-        .select([target.as('dataset_id'), 'record_id', 'user_id', 'username', 'value', 'labels', 'status', 'inserted_at', 'updated_at'])
+        .select([target.as('dataset_id'), ...ANNOTATION_COLUMNS])
         .where('dataset_id', '=', fromId),
     )
     .execute();
+}
+
+// ---- the Argilla 1.6 presentation (domain/datasets16.ts) ----------------------------------------
+
+/** Text compared byte by byte on both databases (PostgreSQL's default collation may not). */
+function bytewise(db: Db, column: string) {
+  return isPostgres(db) ? sql.raw(`${column} collate "C"`) : sql.ref(column);
+}
+
+export interface IdScan {
+  /** only records whose id is one of these */
+  ids?: string[];
+  /** only records whose id comes after this one in the scan's order */
+  after?: string;
+  descending?: boolean;
+}
+
+/** Records in byte order of their id (or the reverse), `limit` at most. */
+export function recordsById(db: Db, datasetId: string, scan: IdScan, limit: number): Promise<RecordsTable[]> {
+  const id = bytewise(db, 'records.id');
+  if (scan.ids && scan.ids.length === 0) return Promise.resolve([]);
+  let query = db.selectFrom('records').selectAll('records').where('records.dataset_id', '=', datasetId);
+  if (scan.ids) query = query.where('records.id', 'in', scan.ids);
+  if (scan.after !== undefined) query = query.where(sql<boolean>`${id} ${sql.raw(scan.descending ? '<' : '>')} ${scan.after}`);
+  return query.orderBy(sql`${id} ${sql.raw(scan.descending ? 'desc' : 'asc')}`).limit(limit).execute();
+}
+
+export async function hasRecords(db: Db, datasetId: string): Promise<boolean> {
+  return (await db.selectFrom('records').select('id').where('dataset_id', '=', datasetId).limit(1).executeTakeFirst()) !== undefined;
+}
+
+/**
+ * Replaces records as a whole (their annotations go with them) and inserts the new ones; a
+ * replaced record keeps the time it was first logged.
+ */
+export async function replaceRecords(db: Db, datasetId: string, rows: RecordsTable[], annotations: AnnotationsTable[]): Promise<void> {
+  if (rows.length === 0) return;
+  const ids = rows.map((r) => r.id);
+  const firstLogged = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const part = ids.slice(i, i + 500);
+    const existing = await db.selectFrom('records').select(['id', 'inserted_at']).where('dataset_id', '=', datasetId).where('id', 'in', part).execute();
+    for (const row of existing) firstLogged.set(row.id, row.inserted_at);
+    if (existing.length > 0) {
+      await db
+        .deleteFrom('records')
+        .where('dataset_id', '=', datasetId)
+        .where('id', 'in', existing.map((r) => r.id))
+        .execute();
+    }
+  }
+  await insertRows(db, 'records', rows.map((r) => ({ ...r, inserted_at: firstLogged.get(r.id) ?? r.inserted_at })), 100);
+  await insertRows(db, 'annotations', annotations, 100);
 }

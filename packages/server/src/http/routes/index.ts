@@ -3,12 +3,16 @@ import type { RouteModule } from '../types.js';
 import { auditRoutes } from './audit.js';
 import { credentialRoutes } from './credentials.js';
 import { datasetRoutes } from './datasets.js';
+import { datasets16Routes } from './datasets16.js';
 import { infoRoutes } from './info.js';
 import { meRoutes } from './me.js';
 import { membershipRoutes } from './memberships.js';
 import { recordRoutes } from './records.js';
 import { securityRoutes } from './security.js';
 import { userRoutes } from './users.js';
+import { v1MeRoutes } from './v1Me.js';
+import { v1UserRoutes } from './v1Users.js';
+import { v1WorkspaceRoutes } from './v1Workspaces.js';
 import { workspaceRoutes } from './workspaces.js';
 
 export const ROUTE_MODULES: readonly RouteModule[] = [
@@ -22,4 +26,8 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   auditRoutes,
   datasetRoutes,
   recordRoutes,
+  datasets16Routes,
+  v1MeRoutes,
+  v1UserRoutes,
+  v1WorkspaceRoutes,
 ];

@@ -5,6 +5,7 @@ import { pingDatabase, type Database } from '../../db/connect.js';
 import { can, type Permission } from '../../domain/policies.js';
 import { authenticate } from '../auth.js';
 import type { RouteModule } from '../types.js';
+import { ARGILLA_API_VERSION, SERVER_NAME } from '../../version.js';
 
 const Health = Type.Union([Type.Literal('ok'), Type.Literal('degraded')]);
 
@@ -36,9 +37,20 @@ export const infoRoutes: RouteModule = async (app, { database, version }) => {
     '/api/_info',
     {
       config: { auth: false },
-      schema: { tags: ['info'], summary: 'Server version', security: [], response: { 200: Type.Object({ version: Type.String() }) } },
+      schema: {
+        tags: ['info'],
+        summary: 'The Argilla API version this server follows (what Argilla clients check), and the server itself',
+        security: [],
+        response: {
+          200: Type.Object({
+            version: Type.String({ description: 'the Argilla API version this server follows (PEP 440)' }),
+            server_name: Type.String(),
+            server_version: Type.String({ description: "this server's own version" }),
+          }),
+        },
+      },
     },
-    async () => ({ version }),
+    async () => ({ version: ARGILLA_API_VERSION, server_name: SERVER_NAME, server_version: version }),
   );
 
   app.get(

@@ -51,6 +51,8 @@ export const Ref = {
   Settings: Type.Ref('DatasetSettings'),
   SettingsInput: Type.Ref('DatasetSettingsInput'),
   RecordInput: Type.Ref('DatasetRecordInput'),
+  V1User: Type.Ref('V1User'),
+  V1Dataset: Type.Ref('V1Dataset'),
 };
 
 /** An error response as sent: RFC 9457 problem details, under their own media type. */

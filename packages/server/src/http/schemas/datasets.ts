@@ -5,7 +5,9 @@ import { Timestamp, Uuid } from './common.js';
 
 export const SettingsSchema = Type.Object(
   {
-    task: Type.Literal('text_classification'),
+    task: Type.Union([Type.Literal('text_classification'), Type.Literal('token_classification'), Type.Literal('text2text')], {
+      description: 'datasets logged by the Argilla 1.6 Python client may hold token classification or text2text records',
+    }),
     labels: Type.Array(Type.String()),
     multi_label: Type.Boolean(),
   },
@@ -67,6 +69,11 @@ export const DatasetSchema = Type.Object(
     updated_at: Timestamp,
     records: Type.Optional(Type.Integer({ description: 'number of records' })),
     annotated: Type.Optional(Type.Integer({ description: 'records with at least one annotation' })),
+    task: Type.Optional(
+      Type.Union([Type.Literal('TextClassification'), Type.Literal('TokenClassification'), Type.Literal('Text2Text')], {
+        description: 'the task as the Argilla 1.6 Python client names it (on reads)',
+      }),
+    ),
   },
   { $id: 'Dataset' },
 );
@@ -74,7 +81,17 @@ export const DatasetSchema = Type.Object(
 export const AnnotationSchema = Type.Object({
   user_id: Type.Union([Uuid, Type.Null()], { description: 'empty once the user is deleted; the username stays' }),
   username: Type.String(),
-  value: Type.Object({ labels: Type.Array(Type.String()) }),
+  value: Type.Object({
+    labels: Type.Array(Type.String()),
+    entities: Type.Optional(
+      Type.Array(Type.Object({ start: Type.Integer(), end: Type.Integer(), label: Type.String(), score: Type.Number() }), {
+        description: 'token classification (logged by the 1.6 Python client): the annotated spans; `labels` lists their labels',
+      }),
+    ),
+    sentences: Type.Optional(
+      Type.Array(Type.Object({ text: Type.String(), score: Type.Number() }), { description: 'text2text (logged by the 1.6 Python client)' }),
+    ),
+  }),
   status: Type.Union([Type.Literal('submitted'), Type.Literal('discarded')]),
   updated_at: Timestamp,
 });

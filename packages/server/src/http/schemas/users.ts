@@ -18,8 +18,9 @@ export const UserSchema = Type.Object(
     ),
     disabled: Type.Boolean(),
     workspaces: Type.Array(Type.String(), { description: 'workspace names, by membership time' }),
-    api_key: Type.Union([Type.String(), Type.Null()], {
-      description: 'in full only when just created (and on /api/me, the key the caller used); otherwise a masked preview',
+    api_key: Type.String({
+      description:
+        'in full only when just created (and on /api/me, the key the caller used); otherwise a masked preview, or empty when the user has no working key',
     }),
     inserted_at: Timestamp,
     updated_at: Timestamp,
@@ -42,9 +43,9 @@ export const MemberParams = Type.Object({ id: Uuid, user_id: Uuid });
 // them again for the doors without a schema (command line, users files).
 /** A username, workspace or dataset name in a request. */
 export const NameText = (description?: string) => Type.String({ maxLength: LIMITS.name_max_length, ...(description ? { description } : {}) });
-const FirstName = Type.String({ maxLength: LIMITS.person_name_max_length });
-const LastName = Type.Union([Type.String({ maxLength: LIMITS.person_name_max_length }), Type.Null()]);
-const Email = Type.Union([Type.String({ maxLength: LIMITS.email_max_length }), Type.Null()]);
+export const FirstName = Type.String({ maxLength: LIMITS.person_name_max_length });
+export const LastName = Type.Union([Type.String({ maxLength: LIMITS.person_name_max_length }), Type.Null()]);
+export const Email = Type.Union([Type.String({ maxLength: LIMITS.email_max_length }), Type.Null()]);
 
 export const CreateUserBody = Type.Object({
   first_name: FirstName,
