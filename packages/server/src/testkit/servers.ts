@@ -115,6 +115,8 @@ export interface CallOptions {
   json?: unknown;
   body?: string;
   headers?: Record<string, string>;
+  /** 'manual' to see a 3xx as it is (default: follow it, as fetch does) */
+  redirect?: RequestRedirect;
 }
 
 /** fetch with JSON in and out; a body that is not JSON is kept as text. */
@@ -127,7 +129,7 @@ export async function call(server: Pick<TestServer, 'url'>, method: string, path
     body = JSON.stringify(options.json);
     headers['content-type'] ??= 'application/json';
   }
-  const response = await fetch(server.url + path, { method, headers, body });
+  const response = await fetch(server.url + path, { method, headers, body, redirect: options.redirect ?? 'follow' });
   const text = await response.text();
   let parsed: unknown = text;
   try {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createDefaultUser } from '../../src/domain/defaultUser.js';
 import type { Role } from '../../src/domain/policies.js';
 import { freshDatabase, type TestBackend } from '../helpers/databases.js';
-import { serveDatabase, type Reply, type TestServer } from '../helpers/http.js';
+import { call, serveDatabase, type Reply, type TestServer } from '../helpers/http.js';
 import { assertProblem, UUID } from '../http/support.js';
 
 export { assertProblem, UUID };
@@ -42,25 +42,10 @@ export interface Client {
  * One request as the Python clients send it: JSON in and out, and redirects never followed
  * (httpx does not follow them, so a 3xx would be an error for the client, not a detour).
  */
-export async function send(server: Pick<TestServer, 'url'>, client: Client, method: string, path: string, json?: unknown): Promise<Reply> {
+export function send(server: Pick<TestServer, 'url'>, client: Client, method: string, path: string, json?: unknown): Promise<Reply> {
   const headers: Record<string, string> = { ...client.headers };
-  if (client.key !== undefined) headers['x-argilla-api-key'] = client.key;
-  if (client.bearer !== undefined) headers.authorization = `Bearer ${client.bearer}`;
   if (client.workspace !== undefined) headers['x-argilla-workspace'] = client.workspace;
-  let body: string | undefined;
-  if (json !== undefined) {
-    body = JSON.stringify(json);
-    headers['content-type'] = 'application/json';
-  }
-  const response = await fetch(server.url + path, { method, headers, body, redirect: 'manual' });
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {
-    // not JSON: keep the text
-  }
-  return { status: response.status, headers: response.headers, body: parsed };
+  return call(server, method, path, { key: client.key, bearer: client.bearer, headers, json, redirect: 'manual' });
 }
 
 /** Bodies of earlier steps of a replay, by the name they were saved under. */

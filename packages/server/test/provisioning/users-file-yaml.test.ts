@@ -202,6 +202,18 @@ for (const backend of backends()) {
       assert.equal(owners.get(digestSecret('second-key-123')), second.id);
     });
 
+    it("takes role: owner (Argilla's later clients need it), and refuses a role that does not exist naming it", async () => {
+      const owner = ['- username: yaml-owner', '  full_name: Yaml Owner', `  hashed_password: ${HASH}`, '  role: owner', '  workspaces: [team]', ''].join('\n');
+      const result = await runCli(['users', 'migrate', '--file', fileWith(owner)], db.env);
+      assert.equal(result.code, 0, result.stderr);
+      const state = await inspect(db.target);
+      assert.equal(state.byName.get('yaml-owner')!.role, 'owner');
+      assert.deepEqual(state.workspacesOf('yaml-owner'), ['team', 'yaml-owner']);
+      const bad = owner.replace('yaml-owner', 'yaml-root').replace('Yaml Owner', 'Root').replace('role: owner', 'role: root');
+      assertRefused(await runCli(['users', 'migrate', '--file', fileWith(bad)], db.env), /role.*must be 'owner', 'admin' or 'annotator'/, 'role: root');
+      assert.equal((await inspect(db.target)).byName.get('yaml-root'), undefined);
+    });
+
     it('refuses !!js/function and !custom tags: exit 1, the line and tag named, nothing written', async () => {
       const fresh = await migrated(backend);
       const cases: Array<[string, RegExp]> = [

@@ -89,7 +89,7 @@ export const v1UserRoutes: RouteModule = async (app, { database }) => {
     {
       schema: {
         tags: ['v1'],
-        summary: "The workspaces a user sees, as its /api/me lists them (all of them for owners and admins)",
+        summary: "The workspaces a user sees (every workspace for owners and admins, its memberships otherwise), in creation order",
         params: IdParams,
         response: { 200: Items(Ref.Workspace), ...problems(403, 404) },
       },
