@@ -1,6 +1,7 @@
 // Records benchmark: the server on SQLite as a child process, 100,000 small records logged through
 // the built client (batches of 500, generated lazily) and loaded back with iterRecords (pages of
-// 1000), timing each direction and sampling the server's RSS every 100 ms.
+// 1000), then the same records through the Argilla 1.6 Python client's routes (its bulks, its scan),
+// timing each direction and sampling the server's RSS every 100 ms (the peak covers both).
 //   node scripts/bench-records.mjs            100,000 records
 //   node scripts/bench-records.mjs --quick    10,000 records
 // Exits non-zero only when something fails (an error answer, a record missing or doubled), never
@@ -39,6 +40,58 @@ function* records(count) {
       metadata: { n: i, split: i % 10 === 0 ? 'test' : 'train' },
     };
   }
+}
+
+/** One request as the 1.6 Python client sends it (the key twice, the workspace in a header). */
+async function send16(url, method, path, json) {
+  const response = await fetch(url + path, {
+    method,
+    headers: { 'x-argilla-api-key': 'argilla.apikey', authorization: 'Bearer argilla.apikey', 'x-argilla-workspace': 'argilla', 'content-type': 'application/json' },
+    body: JSON.stringify(json),
+  });
+  const body = await response.json();
+  if (response.status !== 200) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(body).slice(0, 300)}`);
+  return body;
+}
+
+/** rg.log of `count` records in batches, then rg.load with the client's default page of 250. */
+async function runPython16(url, count, batchSize) {
+  const name = 'bench-records-16';
+  const record = (i) => ({
+    id: `r${String(i).padStart(7, '0')}`,
+    metadata: { n: i, split: i % 10 === 0 ? 'test' : 'train' },
+    event_timestamp: '2024-03-01T12:00:00',
+    status: 'Default',
+    prediction: null,
+    annotation: null,
+    vectors: null,
+    metrics: {},
+    search_keywords: null,
+    inputs: { text: `Record number ${i}: a short review of a product, neither long nor empty.` },
+    multi_label: false,
+    explanation: null,
+  });
+  const logStart = performance.now();
+  for (let start = 0; start < count; start += batchSize) {
+    const records = [];
+    for (let i = start; i < Math.min(count, start + batchSize); i++) records.push(record(i));
+    const answer = await send16(url, 'POST', `/api/datasets/${name}/TextClassification:bulk`, { tags: {}, metadata: {}, records });
+    if (answer.processed !== records.length) throw new Error(`a 1.6 bulk stored ${answer.processed} of ${records.length}`);
+  }
+  const logSeconds = (performance.now() - logStart) / 1000;
+  const pageSize = 250;
+  const loadStart = performance.now();
+  let loaded = 0;
+  let next;
+  for (;;) {
+    const answer = await send16(url, 'POST', `/api/datasets/${name}/records/:search?limit=${pageSize}`, { fields: ['*'], query: {}, ...(next ? { next_idx: next } : {}) });
+    loaded += answer.records.length;
+    if (answer.records.length === 0 || !answer.next_idx) break;
+    next = answer.next_idx;
+  }
+  const loadSeconds = (performance.now() - loadStart) / 1000;
+  if (loaded !== count) throw new Error(`the 1.6 scan gave ${loaded} of ${count} records`);
+  return { logSeconds, loadSeconds, pageSize, logPerSecond: count / logSeconds, loadPerSecond: count / loadSeconds };
 }
 
 /**
@@ -97,6 +150,10 @@ export async function runRecordsBench({ quick = false, count = quick ? 10_000 : 
     const dataset = await client.getDataset(name);
     if (dataset.records !== count) throw new Error(`the dataset reports ${dataset.records} records, not ${count}`);
 
+    // The same records through the routes of the Argilla 1.6 Python client: rg.log's bulks (the
+    // dataset made by the first one) and rg.load's scan, as that client sends them.
+    const python = await runPython16(server.url, count, batchSize);
+
     clearInterval(sampler);
     const end = memoryOf(pid);
     peakRssMb = Math.max(peakRssMb, end?.rss ?? 0);
@@ -119,6 +176,7 @@ export async function runRecordsBench({ quick = false, count = quick ? 10_000 : 
       peakRssMb: Math.max(peakRssMb, peakHwmMb),
       samples,
       node: process.version,
+      python16: python,
     };
   } finally {
     clearInterval(sampler);
@@ -137,6 +195,8 @@ export function formatRecordsBench(result) {
     '|---|---|---|---|',
     `| log | ${result.logSeconds.toFixed(2)} | ${n(result.logPerSecond)} | ${mark(result.logPerSecond >= TARGET_RECORDS_PER_SECOND)} |`,
     `| load | ${result.loadSeconds.toFixed(2)} | ${n(result.loadPerSecond)} | ${mark(result.loadPerSecond >= TARGET_RECORDS_PER_SECOND)} |`,
+    `| log, 1.6 Python client's bulks | ${result.python16.logSeconds.toFixed(2)} | ${n(result.python16.logPerSecond)} | ${(result.python16.logSeconds / result.logSeconds).toFixed(2)}× the client's log (target ≤ 2×): ${mark(result.python16.logSeconds <= 2 * result.logSeconds)} |`,
+    `| load, 1.6 Python client's scan (pages of ${result.python16.pageSize}) | ${result.python16.loadSeconds.toFixed(2)} | ${n(result.python16.loadPerSecond)} | - |`,
     `Server RSS: ${result.idleRssMb.toFixed(0)} MB idle, ${result.afterLogRssMb.toFixed(0)} MB after logging, ${result.endRssMb.toFixed(0)} MB at the end; ` +
       `peak ${result.peakRssMb.toFixed(0)} MB (VmHWM; highest of ${result.samples} samples every 100 ms: ${result.peakSampledRssMb.toFixed(0)} MB), ` +
       `target < ${TARGET_PEAK_RSS_MB} MB: ${mark(result.peakRssMb < TARGET_PEAK_RSS_MB)}`,

@@ -384,6 +384,9 @@ try {
   }
   rows.push(row([`${n(records.records)} records logged through the client (batches of 500)`, 'SQLite', `${n(records.logPerSecond)} records/s`, '-', '-', '-', '-', '-', '≥ 20,000 records/s']));
   rows.push(row([`${n(records.records)} records loaded back (pages of 1000)`, 'SQLite', `${n(records.loadPerSecond)} records/s`, '-', '-', '-', '-', '-', '≥ 20,000 records/s']));
+  const py = records.python16;
+  rows.push(row([`${n(records.records)} records logged by the 1.6 Python client's bulks (batches of 500)`, 'SQLite', `${n(py.logPerSecond)} records/s`, '-', '-', '-', '-', `the client's log: ${n(records.logPerSecond)} records/s (${(py.logSeconds / records.logSeconds).toFixed(2)}× its time)`, '≤ 2× the time']));
+  rows.push(row([`${n(records.records)} records loaded by the 1.6 Python client's scan (pages of ${py.pageSize})`, 'SQLite', `${n(py.loadPerSecond)} records/s`, '-', '-', '-', '-', '-', '-']));
   rows.push(row(['server RSS during the records run', 'SQLite', `peak ${n(records.peakRssMb)} MB`, '-', '-', '-', '-', `idle before: ${n(records.idleRssMb)} MB`, '< 300 MB']));
 
   console.log('\n| measurement | configuration | result | req per server CPU-s | p50 ms | p99 ms | errors | baseline (same run) | target |');

@@ -2,7 +2,7 @@
 // twice, the workspace in X-Argilla-Workspace), its record bodies (every key present, null when
 // unset) and its paging loop for rg.load, replayed request by request.
 import assert from 'node:assert/strict';
-import type { Reply, TestServer } from '../helpers/http.js';
+import { call, type Reply, type TestServer } from '../helpers/http.js';
 
 export { createWorkspace, uniqueName } from '../http/support.js';
 
@@ -13,26 +13,9 @@ export interface Session {
 }
 
 /** One request as the 1.6 client sends it: both credential headers, JSON only with a body. */
-export async function send(session: Session, method: string, path: string, json?: unknown): Promise<Reply> {
-  const headers: Record<string, string> = {
-    'x-argilla-api-key': session.key,
-    authorization: `Bearer ${session.key}`,
-    'x-argilla-workspace': session.workspace,
-  };
-  let body: string | undefined;
-  if (json !== undefined) {
-    body = JSON.stringify(json);
-    headers['content-type'] = 'application/json';
-  }
-  const response = await fetch(session.server.url + path, { method, headers, body });
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {
-    // not JSON: kept as text
-  }
-  return { status: response.status, headers: response.headers, body: parsed };
+export function send(session: Session, method: string, path: string, json?: unknown): Promise<Reply> {
+  const headers = { authorization: `Bearer ${session.key}`, 'x-argilla-workspace': session.workspace };
+  return call(session.server, method, path, { key: session.key, headers, json });
 }
 
 const COMMON = {
