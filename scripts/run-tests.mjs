@@ -3,6 +3,8 @@
 //   ARGILLA_TEST_DATABASE_URL=postgresql://...  use this server instead of starting one
 //   ARGILLA_TEST_REQUIRE_POSTGRES=1             fail instead of skipping when PostgreSQL is unavailable
 //   npm test -- <file or folder ...>            run only those test files
+//   ARGILLA_TEST_CONCURRENCY=N                  test files run side by side (default 2: most wait on
+//                                               servers, databases and child processes, not the CPU)
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -76,6 +78,12 @@ if (process.env.ARGILLA_TEST_DATABASE_URL) {
 }
 console.log(postgresNote);
 
+const concurrency = Number(process.env.ARGILLA_TEST_CONCURRENCY ?? 2);
+if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16) {
+  console.error('ARGILLA_TEST_CONCURRENCY must be a whole number from 1 to 16.');
+  process.exit(1);
+}
+
 const outDir = join(root, 'test-results');
 mkdirSync(outDir, { recursive: true });
 // One file per run, so that runs side by side do not read each other's results.
@@ -86,6 +94,7 @@ child = spawn(
     '--import',
     'tsx',
     '--test',
+    `--test-concurrency=${concurrency}`,
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
     '--test-reporter=tap',
