@@ -291,6 +291,9 @@ function randomQuery(rng: Random, names: string[]): string {
   return `?${query}`;
 }
 
+/** The paths of the Argilla 1.6 Python client's own routes (their last segment says which). */
+const PYTHON16_PATH = /^\/api\/datasets\/[^/]*(?::copy|\/(?:TextClassification|TokenClassification|Text2Text)(?::bulk)|\/records\/:search)$/;
+
 interface Route {
   method: string;
   path: string;
@@ -460,6 +463,24 @@ for (const backend of backends()) {
               body = JSON.parse(text);
             } catch {
               problems.push(`${description}: ${status} is not JSON: ${text.slice(0, 200)}`);
+              continue;
+            }
+            const pathOnly = request.url.split('?')[0]!;
+            if (PYTHON16_PATH.test(pathOnly) && typeof body?.detail === 'object') {
+              // The 1.6 client's error body: detail.code names its exception, detail.params its
+              // arguments (a 422's with error locations), beside this server's code and request id.
+              // Errors before the route is reached (no such route, an undecodable path, text that
+              // cannot be stored) are problem documents, checked below like any other.
+              const detail = body?.detail;
+              if (!/^application\/json/.test(contentType)) problems.push(`${description}: ${status} with content-type ${contentType}`);
+              if (typeof detail?.code !== 'string' || !/^argilla\.api\.errors::[A-Za-z]+$/.test(detail.code) || typeof detail.params !== 'object' || detail.params === null) {
+                problems.push(`${description}: ${status} is not a 1.6 error body: ${text.slice(0, 200)}`);
+              }
+              if (typeof body?.code !== 'string' || body.request_id !== response.headers.get('x-request-id')) {
+                problems.push(`${description}: ${status} without its code or request id: ${text.slice(0, 200)}`);
+              }
+              const locs = detail?.params?.errors;
+              if (status === 422 && !(Array.isArray(locs) && locs.length > 0 && locs.every((e: any) => Array.isArray(e?.loc)))) problems.push(`${description}: 422 without error locations`);
               continue;
             }
             if (!/^application\/problem\+json/.test(contentType)) problems.push(`${description}: ${status} with content-type ${contentType}`);
