@@ -14,6 +14,8 @@ export const ERROR_CODES = {
   // 401, 403
   unauthorized: 401,
   forbidden: 403,
+  // password login is turned off (single sign-on only) and the username is not a break-glass account
+  password_login_disabled: 403,
   // 404: what the request names does not exist (or is not visible to the caller)
   route_not_found: 404,
   user_not_found: 404,
@@ -36,9 +38,13 @@ export const ERROR_CODES = {
   api_key_limit_reached: 409,
   conflict: 409,
   concurrent_change: 409,
+  // a dataset's label that annotations still carry, or several labels where one is asked for
+  label_in_use: 409,
   // limits of the request itself
   payload_too_large: 413,
   uri_too_long: 414,
+  // the request line and headers together exceed what the HTTP server reads (an over-long URL, most often)
+  headers_too_large: 431,
   unsupported_media_type: 415,
   // 422: invalid values
   validation_error: 422,
@@ -123,6 +129,8 @@ export const fail = {
       retry_after: retryAfterSeconds,
     }),
   conflict: (code: ErrorCode, message: string, params: Record<string, unknown> = {}) => new DomainError(code, message, params),
+  passwordLoginDisabled: () =>
+    new DomainError('password_login_disabled', 'Password login is turned off on this server: log in through single sign-on.'),
 };
 
 export function isDomainError(error: unknown): error is DomainError {

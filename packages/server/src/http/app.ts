@@ -7,7 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { pino } from 'pino';
 import { LIMITS } from '../domain/limits.js';
 import { authentication } from './hooks/auth.js';
-import { errorAnswers, frameworkErrors } from './hooks/errors.js';
+import { clientErrors, errorAnswers, frameworkErrors } from './hooks/errors.js';
 import { handlersInFlight } from './hooks/handlersInFlight.js';
 import { jsonBodies } from './hooks/jsonBody.js';
 import { requestIdHeaders, requestIdOf } from './hooks/requestId.js';
@@ -56,6 +56,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     trustProxy,
     // Undecodable URLs and over-long path parameters answer problems too, like every other error.
     frameworkErrors,
+    // Requests Node refuses before they reach Fastify (an over-long URL) answer a problem too.
+    clientErrorHandler: clientErrors,
     genReqId: requestIdOf,
     loggerInstance: logger as FastifyBaseLogger,
   }).withTypeProvider<TypeBoxTypeProvider>();

@@ -19,6 +19,7 @@ const TITLES: Record<number, string> = {
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -42,6 +43,17 @@ export function problem(
   params: Record<string, unknown> = {},
   errors?: Problem['errors'],
 ): Problem {
+  return problemOf(String(request.id), code, detail, params, errors);
+}
+
+/** A problem body under a given request id (for failures met before there is a request). */
+export function problemOf(
+  requestId: string,
+  code: ErrorCode,
+  detail: string,
+  params: Record<string, unknown> = {},
+  errors?: Problem['errors'],
+): Problem {
   const status = ERROR_CODES[code];
   const body: Problem = {
     type: `urn:argilla:problem:${code}`,
@@ -50,7 +62,7 @@ export function problem(
     detail,
     code,
     params,
-    request_id: String(request.id),
+    request_id: requestId,
   };
   if (errors) body.errors = errors;
   return body;
