@@ -59,5 +59,5 @@ if [ -n "$users_file" ]; then
 fi
 
 # 3. The server, in place of this shell. A smaller young generation keeps each process's resident
-#    memory about 16 MB lower at no measured cost in speed (see the README, "Memory").
+#    memory about 16 MB lower at no measured cost in speed (see docs/deployment.md, "Memory").
 exec node --max-semi-space-size=8 "$ARGILLA_CLI" server start "$@"

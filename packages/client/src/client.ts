@@ -14,7 +14,7 @@
 //                                  getSettings, updateSettings, copy
 //   records.ts     RecordCalls     log, iterRecords, load, annotate
 // The layers above the session use only its public methods (and `sendJsonText` for `log`), so the
-// order is that of the API's reference in the README, nothing more. The limits the client applies
+// order is that of the API's reference in the client's README, nothing more. The limits the client applies
 // come from the server's OpenAPI document (limits.ts); the HTTP exchange is transport.ts.
 import { RecordCalls } from './records.js';
 

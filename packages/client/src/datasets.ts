@@ -3,7 +3,7 @@
 // neither, it rejects with a WorkspaceError (`workspace_required`) before sending anything.
 import { checkWorkspaceName, datasetWorkspace } from './session.js';
 import { WorkspaceCalls } from './workspaces.js';
-import type { CopyOptions, CreateDatasetOptions, Dataset, DatasetSettings, SettingsInput, WorkspaceOption } from './types.js';
+import type { CopyOptions, CreateDatasetOptions, Dataset, DatasetSettings, LabelsEdit, SettingsInput, WorkspaceOption } from './types.js';
 
 /** The dataset calls of `Argilla` (see client.ts). */
 export class DatasetCalls extends WorkspaceCalls {
@@ -90,6 +90,21 @@ export class DatasetCalls extends WorkspaceCalls {
   async updateSettings(name: string, settings: SettingsInput, options: WorkspaceOption = {}): Promise<DatasetSettings> {
     const workspace = datasetWorkspace(this, options.workspace, 'updateSettings');
     return (await this.request('PUT /api/datasets/{name}/settings', { path: { name }, query: { workspace }, body: settings })).body;
+  }
+
+  /**
+   * Changes a dataset's labels (admin), keeping its annotations consistent: `labels` is the new
+   * list (renamed labels under their new name), `renames` the `{ from, to }` pairs the annotations
+   * follow, `multi_label` optional. Rejects with `AlreadyExistsError` (409, code `label_in_use`)
+   * when a label left out is still used by annotations, or multi-label is turned off while some
+   * annotations hold several labels; its `detail` says what to do.
+   *
+   * @example
+   * await client.editLabels('reviews', { labels: ['positive', 'neg', 'neutral'], renames: [{ from: 'pos', to: 'positive' }] });
+   */
+  async editLabels(name: string, edit: LabelsEdit, options: WorkspaceOption = {}): Promise<DatasetSettings> {
+    const workspace = datasetWorkspace(this, options.workspace, 'editLabels');
+    return (await this.request('PATCH /api/datasets/{name}/settings', { path: { name }, query: { workspace }, body: edit })).body;
   }
 
   /**

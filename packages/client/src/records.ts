@@ -10,11 +10,16 @@ import type {
   AnnotationValue,
   DatasetRecord,
   IterRecordsOptions,
+  ListRecordsOptions,
   LoadOptions,
   LogOptions,
   LogResult,
   Operations,
+  Progress,
+  RecordFilters,
   RecordInput,
+  RecordPage,
+  WorkspaceOption,
 } from './types.js';
 
 /** The record calls of `Argilla` (see client.ts). */
@@ -135,7 +140,7 @@ export class RecordCalls extends DatasetCalls {
     const pageSize = clampedInteger(options.pageSize, MAX_PAGE, 1, MAX_PAGE);
     let remaining = options.limit === undefined ? Infinity : count(options.limit, 'limit');
     if (remaining === 0) return;
-    const filters = { workspace, annotated: options.annotated, annotated_by: options.annotatedBy, label: options.label };
+    const filters = { workspace, ...wireFilters(options) };
     // Aborts the page fetched ahead when the caller stops early (or aborts its own signal).
     const controller = new AbortController();
     const onAbort = () => controller.abort(options.signal?.reason);
@@ -180,6 +185,35 @@ export class RecordCalls extends DatasetCalls {
   }
 
   /**
+   * One page of records (in the order they were first logged, optionally filtered) and the cursor
+   * of the next page, `null` on the last one: for screens that show a page at a time and keep their
+   * place. Pass `next_cursor` back as `cursor` for the next page.
+   *
+   * @example
+   * const first = await client.listRecords('reviews', { limit: 50, notAnnotatedBy: 'ann' });
+   * const second = first.next_cursor ? await client.listRecords('reviews', { limit: 50, notAnnotatedBy: 'ann', cursor: first.next_cursor }) : undefined;
+   */
+  async listRecords(name: string, options: ListRecordsOptions = {}): Promise<RecordPage> {
+    const workspace = datasetWorkspace(this, options.workspace, 'listRecords');
+    const limit = options.limit === undefined ? undefined : clampedInteger(options.limit, MAX_PAGE, 1, MAX_PAGE);
+    const query = { workspace, ...wireFilters(options), cursor: options.cursor || undefined, limit };
+    return (await this.request('GET /api/datasets/{name}/records', { path: { name }, query, signal: options.signal })).body;
+  }
+
+  /**
+   * The caller's progress on a dataset: `records`, `annotated` (by anyone), and its own
+   * `annotated_by_me`, `submitted_by_me` and `discarded_by_me`.
+   *
+   * @example
+   * const { records, annotated_by_me } = await client.getProgress('reviews');
+   * console.log(`${annotated_by_me} of ${records} done`);
+   */
+  async getProgress(name: string, options: WorkspaceOption = {}): Promise<Progress> {
+    const workspace = datasetWorkspace(this, options.workspace, 'getProgress');
+    return (await this.request('GET /api/datasets/{name}/progress', { path: { name }, query: { workspace } })).body;
+  }
+
+  /**
    * Records (or replaces) the caller's annotation of one record, checked against the dataset's
    * labels (`ValidationError` naming the allowed ones otherwise); resolves to the record with all
    * of its annotations. `value` is a label, a list of labels or `{ labels: [...] }`.
@@ -196,6 +230,11 @@ export class RecordCalls extends DatasetCalls {
       await this.request('PUT /api/datasets/{name}/records/{id}/annotation', { path: { name, id: String(recordId) }, query: { workspace }, body })
     ).body;
   }
+}
+
+/** The record filters under their wire names. */
+function wireFilters(filters: RecordFilters) {
+  return { annotated: filters.annotated, annotated_by: filters.annotatedBy, not_annotated_by: filters.notAnnotatedBy, label: filters.label };
 }
 
 function isIterable(value: unknown): value is Iterable<unknown> | AsyncIterable<unknown> {

@@ -133,6 +133,8 @@ export interface RecordFilters {
   annotated?: boolean;
   /** only records annotated by this username */
   annotatedBy?: string;
+  /** only records this username has not annotated (its queue) */
+  notAnnotatedBy?: string;
   /** only records with an annotation carrying this label */
   label?: string;
 }
@@ -148,6 +150,27 @@ export interface IterRecordsOptions extends WorkspaceOption, RecordFilters {
 
 /** Options of `load`. */
 export type LoadOptions = IterRecordsOptions;
+
+/** Options of `listRecords`: the filters, a page size and where to start. */
+export interface ListRecordsOptions extends WorkspaceOption, RecordFilters {
+  /** the `next_cursor` of the previous page; none for the first page */
+  cursor?: string;
+  /** records in the page, 1 to 1000 (default 100) */
+  limit?: number;
+  signal?: AbortSignal;
+}
+
+/** One page of records and the cursor of the next (null on the last page). */
+export type RecordPage = Operations['GET /api/datasets/{name}/records']['response'];
+
+/** The caller's progress on a dataset (`getProgress`). */
+export type Progress = Operations['GET /api/datasets/{name}/progress']['response'];
+
+/**
+ * A change of a dataset's labels (`editLabels`): the new list in its order (renamed labels under
+ * their new name), `multi_label`, and the renames as `{ from, to }`, which the annotations follow.
+ */
+export type LabelsEdit = Operations['PATCH /api/datasets/{name}/settings']['body'];
 
 /** Options of `copy`. */
 export interface CopyOptions {

@@ -1,6 +1,6 @@
 #!/usr/bin/env -S node --max-semi-space-size=8
 // The flag: a smaller young generation keeps the resident memory of a server about 16 MB lower at
-// no measured cost in speed (README, "Memory"). `npm start` and the Docker image pass it too.
+// no measured cost in speed (docs/deployment.md, "Memory"). `npm start` and the Docker image pass it too.
 import('../dist/cli/main.js').then(
   (cli) => cli.main(process.argv),
   (error) => {

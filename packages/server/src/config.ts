@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_USER_ROLE, MANAGER_ROLES, type Role } from './domain/policies.js';
+import { loadSsoConfig, type SsoConfig } from './configSso.js';
 
 export type DatabaseTarget =
   | { kind: 'sqlite'; path: string }
@@ -28,6 +29,8 @@ export interface Config {
    * (with the names loopback, linklocal, uniquelocal), or a number of hops; null: none.
    */
   trustedProxies: string[] | number | null;
+  /** single sign-on providers and the password-login switch (configSso.ts) */
+  sso: SsoConfig;
 }
 
 export class ConfigError extends Error {
@@ -141,5 +144,6 @@ export function loadConfig(env: Env = process.env): Config {
     dbPoolSize: int(env, 'ARGILLA_DATABASE_POOL_SIZE', 10, 1, 1000),
     workers: int(env, 'ARGILLA_WORKERS', 1, 1, 256),
     trustedProxies: trustedProxies(env),
+    sso: loadSsoConfig(env),
   };
 }

@@ -4,6 +4,7 @@ import type { Argilla, Permission } from '@argilla-ts/client';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { Notice } from './components.js';
 import { AuditPage } from './pages/AuditPage.js';
+import { DatasetPage, parseDatasetPath } from './pages/DatasetPage.js';
 import { HomePage } from './pages/HomePage.js';
 import { LoginPage } from './pages/LoginPage.js';
 import { ProfilePage } from './pages/ProfilePage.js';
@@ -51,6 +52,21 @@ const PAGES: Record<string, PageEntry> = {
   '/audit': { title: 'Audit log', nav: 'Audit log', needs: ['audit.read'], render: (props) => <AuditPage {...props} /> },
 };
 
+/** A dataset's page (#/datasets/<workspace>/<name>): reached from the home page, not from the navigation. */
+const DATASET_PAGE: PageEntry = { title: 'Dataset', nav: 'Home', needs: ['datasets.read'], render: (props) => <DatasetPage {...props} /> };
+
+/** The page an address shows, if any. */
+function pageAt(path: string): PageEntry | undefined {
+  if (Object.hasOwn(PAGES, path)) return PAGES[path];
+  return parseDatasetPath(path) ? DATASET_PAGE : undefined;
+}
+
+/** The address to come back to after logging in: the page with its query (filters, position). */
+function returnAddress(path: string, query: string): Record<string, string> {
+  if (path === '/login' || path === '/home') return {};
+  return { next: query ? `${path}?${query}` : path };
+}
+
 function mayOpen(me: Me, page: PageEntry): boolean {
   return page.needs === undefined || canAny(me, page.needs);
 }
@@ -69,8 +85,8 @@ export function App() {
     sessionRef.current = null;
     setSession(null);
     setLoginNotice(notice);
-    const { path } = parseCurrent();
-    navigate('/login', path !== '/login' && path !== '/home' ? { next: path } : {}, { replace: true });
+    const { path, query } = parseCurrent();
+    navigate('/login', returnAddress(path, query), { replace: true });
   }, []);
 
   const newClient = useCallback(
@@ -101,9 +117,9 @@ export function App() {
   // Logged out: every page but the login page sends there (and back after logging in).
   useEffect(() => {
     if (session === null && route.path !== '/login') {
-      navigate('/login', route.path !== '/home' ? { next: route.path } : {}, { replace: true });
+      navigate('/login', returnAddress(route.path, route.params.toString()), { replace: true });
     }
-    if (session && (route.path === '/login' || !(route.path in PAGES))) navigate('/home', {}, { replace: true });
+    if (session && (route.path === '/login' || !pageAt(route.path))) navigate('/home', {}, { replace: true });
   }, [session, route.path]);
 
   // Each page change checks the session and refreshes the user (role, workspaces, banner).
@@ -116,8 +132,9 @@ export function App() {
   // Keyed on the path alone: a refreshed user (a new session value) must not trigger another refresh.
   useEffect(() => {
     if (session) refreshMe().catch(() => {});
-    const page = PAGES[route.path];
-    document.title = page ? `${page.title} · Argilla` : route.path === '/login' ? 'Log in · Argilla' : 'Argilla';
+    const page = pageAt(route.path);
+    const dataset = parseDatasetPath(route.path);
+    document.title = dataset ? `${dataset.name} · Argilla` : page ? `${page.title} · Argilla` : route.path === '/login' ? 'Log in · Argilla' : 'Argilla';
   }, [route.path]);
 
   if (session === undefined) return <p class="loading">Loading…</p>;
@@ -137,7 +154,7 @@ export function App() {
   }
 
   const { client, me } = session;
-  const page = PAGES[route.path];
+  const page = pageAt(route.path);
   const props: PageProps = { client, me, route, refreshMe, endSession: (notice) => endSession(notice) };
   const logout = async () => {
     sessionRef.current = null;
@@ -161,7 +178,7 @@ export function App() {
             {Object.entries(PAGES)
               .filter(([, entry]) => mayOpen(me, entry))
               .map(([path, entry]) => (
-                <NavLink key={path} path={path} current={route.path} label={entry.nav} />
+                <NavLink key={path} path={path} current={parseDatasetPath(route.path) ? '/home' : route.path} label={entry.nav} />
               ))}
           </ul>
         </nav>
@@ -191,7 +208,7 @@ export function App() {
       ) : null}
       <main id="main" tabIndex={-1}>
         {page && mayOpen(me, page) ? (
-          <page.render {...props} />
+          <page.render key={route.path} {...props} />
         ) : page ? (
           <Notice kind="error">Your role does not give access to this page.</Notice>
         ) : (
@@ -212,7 +229,8 @@ function NavLink({ path, current, label }: { path: string; current: string; labe
   );
 }
 
-function parseCurrent(): { path: string } {
+function parseCurrent(): { path: string; query: string } {
   const raw = location.hash.replace(/^#/, '');
-  return { path: (raw.split('?')[0] || '/home') as string };
+  const [path = '', query = ''] = raw.split('?', 2);
+  return { path: path || '/home', query };
 }

@@ -2,6 +2,7 @@
 // reload (or a new tab) stays logged in until the token expires or is revoked. Any 401 on a call
 // other than the login itself means the session is over: the app goes back to the login page.
 import { Argilla, type User } from '@argilla-ts/client';
+import { navigate, parseHash } from './router.js';
 
 const TOKEN_KEY = 'argilla.token';
 const WORKSPACE_KEY = 'argilla.workspace.';
@@ -35,8 +36,43 @@ function storage(): Storage | undefined {
   }
 }
 
+/**
+ * The login token of a session: one handed back by single sign-on first (see below), else the one
+ * kept in storage.
+ */
 export function storedToken(): string | undefined {
-  return storage()?.getItem(TOKEN_KEY) ?? undefined;
+  return takeHandedBackToken() ?? storage()?.getItem(TOKEN_KEY) ?? undefined;
+}
+
+/**
+ * After single sign-on the server sends the browser to #/login?next=/page&sso_token=... : the token
+ * travels in the URL fragment, which browsers never send to a server. It is taken out of the
+ * address at once (kept in storage like a password login's token) and the page the person came
+ * from is opened.
+ */
+function takeHandedBackToken(): string | undefined {
+  if (typeof location === 'undefined') return undefined;
+  const route = parseHash(location.hash);
+  const token = route.params.get('sso_token');
+  if (route.path !== '/login' || !token) return undefined;
+  storeToken(token);
+  navigate(route.params.get('next') ?? '/home', {}, { replace: true });
+  return token;
+}
+
+/** A single sign-on provider of GET /api/oauth2/providers, for the login page. */
+export interface SsoProvider {
+  name: string;
+  display_name: string;
+  authorize_url: string;
+  logout_url: string;
+}
+
+/** The server's single sign-on providers, and whether password login is on (public, no credentials). */
+export async function listSsoProviders(): Promise<{ items: SsoProvider[]; password_login: boolean }> {
+  const response = await fetch('/api/oauth2/providers', { headers: { accept: 'application/json' } });
+  if (!response.ok) return { items: [], password_login: true };
+  return (await response.json()) as { items: SsoProvider[]; password_login: boolean };
 }
 
 function storeToken(token: string | undefined): void {

@@ -109,7 +109,8 @@ describe('web UI admin screens in Chromium', { skip }, () => {
     await dialog.getByLabel('Role').selectOption('owner');
     await dialog.getByRole('button', { name: 'Save' }).click();
     await page.getByText('bulk-003 saved.').waitFor();
-    assert.match(await row('bulk-003').innerText(), /owner/);
+    // The table is read again after the save: wait for the new role to show.
+    await row('bulk-003').getByText('owner', { exact: true }).waitFor();
     const saved = await adminCall(server, 'GET', '/api/users?q=bulk-003');
     assert.equal(saved[0]?.role, 'owner');
   });

@@ -26,8 +26,10 @@ export const LIMITS = {
   passwordMinLength: 8,
   pathParamMaxLength: 8192,
   personNameMaxLength: 255,
+  providerNameMaxLength: 64,
   recordIdMaxLength: 200,
   recordsPageDefault: 100,
+  returnPageMaxLength: 256,
   userWorkspacesMax: 1000,
   usersFileAliasRatioMax: 10,
   usersFileAliasValuesMin: 10000,
@@ -46,12 +48,14 @@ export interface ApiKey {
   expires_at: string | null;
 }
 
-export type AuditEventType = "auth.login.succeeded" | "auth.login.failed" | "auth.logout" | "user.created" | "user.updated" | "user.disabled" | "user.deleted" | "user.role_changed" | "user.password_changed" | "user.unlocked" | "api_key.created" | "api_key.rotated" | "api_key.revoked" | "workspace.created" | "workspace.deleted" | "membership.added" | "membership.removed" | "users.migrated";
+export type AuditEventType = "auth.login.succeeded" | "auth.login.failed" | "auth.logout" | "auth.sso.succeeded" | "auth.sso.failed" | "user.created" | "user.updated" | "user.disabled" | "user.deleted" | "user.role_changed" | "user.password_changed" | "user.unlocked" | "api_key.created" | "api_key.rotated" | "api_key.revoked" | "workspace.created" | "workspace.deleted" | "membership.added" | "membership.removed" | "users.migrated";
 /** Every AuditEventType, in the order the server lists them. */
 export const AUDIT_EVENT_TYPES = [
   "auth.login.succeeded",
   "auth.login.failed",
   "auth.logout",
+  "auth.sso.succeeded",
+  "auth.sso.failed",
   "user.created",
   "user.updated",
   "user.disabled",
@@ -148,7 +152,7 @@ export interface DatasetSettingsInput {
 }
 
 /** every problem code the server answers; each always comes with the same status */
-export type ErrorCode = "bad_request" | "bad_url" | "workspace_required" | "wrong_task" | "not_a_login_token" | "unauthorized" | "forbidden" | "route_not_found" | "user_not_found" | "workspace_not_found" | "dataset_not_found" | "record_not_found" | "api_key_not_found" | "membership_not_found" | "user_already_exists" | "api_key_already_exists" | "workspace_already_exists" | "dataset_already_exists" | "membership_already_exists" | "last_admin" | "workspace_not_empty" | "api_key_already_rotated" | "api_key_expired" | "api_key_limit_reached" | "conflict" | "concurrent_change" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "validation_error" | "malformed_json" | "invalid_users_file" | "login_throttled" | "internal_error" | "database_unavailable" | "database_busy";
+export type ErrorCode = "bad_request" | "bad_url" | "workspace_required" | "wrong_task" | "not_a_login_token" | "unauthorized" | "forbidden" | "password_login_disabled" | "route_not_found" | "user_not_found" | "workspace_not_found" | "dataset_not_found" | "record_not_found" | "api_key_not_found" | "membership_not_found" | "user_already_exists" | "api_key_already_exists" | "workspace_already_exists" | "dataset_already_exists" | "membership_already_exists" | "last_admin" | "workspace_not_empty" | "api_key_already_rotated" | "api_key_expired" | "api_key_limit_reached" | "conflict" | "concurrent_change" | "label_in_use" | "payload_too_large" | "uri_too_long" | "headers_too_large" | "unsupported_media_type" | "validation_error" | "malformed_json" | "invalid_users_file" | "login_throttled" | "internal_error" | "database_unavailable" | "database_busy";
 /** Every ErrorCode, in the order the server lists them. */
 export const ERROR_CODES = [
   "bad_request",
@@ -158,6 +162,7 @@ export const ERROR_CODES = [
   "not_a_login_token",
   "unauthorized",
   "forbidden",
+  "password_login_disabled",
   "route_not_found",
   "user_not_found",
   "workspace_not_found",
@@ -177,8 +182,10 @@ export const ERROR_CODES = [
   "api_key_limit_reached",
   "conflict",
   "concurrent_change",
+  "label_in_use",
   "payload_too_large",
   "uri_too_long",
+  "headers_too_large",
   "unsupported_media_type",
   "validation_error",
   "malformed_json",
@@ -662,6 +669,31 @@ export interface Operations {
     };
     errors: 400 | 401 | 403 | 404 | 422;
   };
+  /** The caller's progress on a dataset: its records, those annotated by anyone, and the caller's own annotations */
+  "GET /api/datasets/{name}/progress": {
+    path: {
+      name: string;
+    };
+    query: {
+      /** the workspace (else the X-Argilla-Workspace header) */
+      workspace?: string;
+    };
+    body: never;
+    contentTypes: never;
+    response: {
+      /** records in the dataset */
+      records: number;
+      /** records with at least one annotation, by anyone */
+      annotated: number;
+      /** records the caller annotated (submitted or discarded) */
+      annotated_by_me: number;
+      /** records the caller's annotation submits */
+      submitted_by_me: number;
+      /** records the caller discarded */
+      discarded_by_me: number;
+    };
+    errors: 400 | 401 | 404 | 422;
+  };
   /** Records in the order they were logged, a page at a time (follow next_cursor) */
   "GET /api/datasets/{name}/records": {
     path: {
@@ -676,6 +708,8 @@ export interface Operations {
       annotated?: boolean;
       /** a username */
       annotated_by?: string;
+      /** a username: the records it has not annotated yet */
+      not_annotated_by?: string;
       label?: string;
     };
     body: never;
@@ -774,6 +808,29 @@ export interface Operations {
     contentTypes: never;
     response: DatasetSettings;
     errors: 400 | 401 | 404 | 422;
+  };
+  /** Change a dataset's labels (admin): the new list, with renames that the annotations follow; a label still in use is not removed (409 label_in_use) */
+  "PATCH /api/datasets/{name}/settings": {
+    path: {
+      name: string;
+    };
+    query: {
+      /** the workspace (else the X-Argilla-Workspace header) */
+      workspace?: string;
+    };
+    body: {
+      /** the new list, renamed labels under their new name */
+      labels?: string[];
+      multi_label?: boolean;
+      /** labels renamed, also in the annotations */
+      renames?: Array<{
+        from: string;
+        to: string;
+      }>;
+    };
+    contentTypes: "application/json";
+    response: DatasetSettings;
+    errors: 400 | 401 | 403 | 404 | 409 | 422;
   };
   /** Replace a dataset's labelling schema (admin) */
   "PUT /api/datasets/{name}/settings": {
@@ -929,6 +986,64 @@ export interface Operations {
     response: User;
     errors: 401 | 422 | 429;
   };
+  /** The single sign-on providers (for the login page), and whether password login is on */
+  "GET /api/oauth2/providers": {
+    path: never;
+    query: never;
+    body: never;
+    contentTypes: never;
+    response: {
+      items: Array<{
+        /** the name in the URLs below */
+        name: string;
+        /** the login button's text */
+        display_name: string;
+        /** where the login button sends the browser (add ?next=/page to come back to that page of the web UI) */
+        authorize_url: string;
+        /** ends the session at the provider too, where it supports it (RP-initiated logout); back to the web UI otherwise */
+        logout_url: string;
+      }>;
+      /** false: password login is turned off but for break-glass accounts */
+      password_login: boolean;
+    };
+    errors: never;
+  };
+  /** Start a sign-in: redirects the browser to the provider's login page (PKCE, state and nonce) */
+  "GET /api/oauth2/providers/{name}/authorize": {
+    path: {
+      name: string;
+    };
+    query: {
+      /** the web UI page to return to, e.g. /users */
+      next?: string;
+    };
+    body: never;
+    contentTypes: never;
+    response: unknown;
+    errors: never;
+  };
+  /** The provider's return: verifies the sign-in, then redirects to the web UI with a login token (in the URL fragment) or a sentence saying what went wrong */
+  "GET /api/oauth2/providers/{name}/callback": {
+    path: {
+      name: string;
+    };
+    query: never;
+    body: never;
+    contentTypes: never;
+    response: unknown;
+    errors: never;
+  };
+  /** After logging out of this server (POST /api/security/logout): redirects to the provider's logout page where it has one (RP-initiated logout), else back to the web UI */
+  "GET /api/oauth2/providers/{name}/logout": {
+    path: {
+      name: string;
+    };
+    query: never;
+    body: never;
+    contentTypes: never;
+    response: unknown;
+    errors: never;
+  };
   /** End the login session of the bearer token used */
   "POST /api/security/logout": {
     path: never;
@@ -954,7 +1069,7 @@ export interface Operations {
       access_token: string;
       token_type: "bearer";
     };
-    errors: 401 | 422 | 429;
+    errors: 401 | 403 | 422 | 429;
   };
   /** Users in creation order (admin). The total is in X-Total-Count */
   "GET /api/users": {
@@ -1250,7 +1365,7 @@ export interface Operations {
     response: V1User;
     errors: 401 | 403 | 404 | 409 | 422;
   };
-  /** The workspaces a user sees, as its /api/me lists them (all of them for owners and admins) */
+  /** The workspaces a user sees (every workspace for owners and admins, its memberships otherwise), in creation order */
   "GET /api/v1/users/{id}/workspaces": {
     path: {
       /** a UUID */

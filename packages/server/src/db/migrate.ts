@@ -10,6 +10,7 @@ import * as m0006 from './migrations/0006_installation_secrets.js';
 import * as m0007 from './migrations/0007_client_request_ids.js';
 import * as m0008 from './migrations/0008_time_offsets.js';
 import * as m0009 from './migrations/0009_python_client_records.js';
+import * as m0010 from './migrations/0010_user_identities.js';
 
 interface NumberedMigration extends Migration {
   description: string;
@@ -25,6 +26,7 @@ export const MIGRATIONS: Record<string, NumberedMigration> = {
   '0007_client_request_ids': m0007,
   '0008_time_offsets': m0008,
   '0009_python_client_records': m0009,
+  '0010_user_identities': m0010,
 };
 
 const provider: MigrationProvider = {

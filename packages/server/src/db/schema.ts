@@ -132,6 +132,18 @@ export interface AnnotationsTable {
   agent?: string | null;
 }
 
+/** A user's link to a single sign-on provider: the provider's issuer and its subject for the person. */
+export interface UserIdentitiesTable {
+  id: string;
+  user_id: string;
+  /** the provider's name in the server's settings when the link was made */
+  provider: string;
+  issuer: string;
+  subject: string;
+  created_at: string;
+  last_login_at: string | null;
+}
+
 export interface Tables {
   users: UsersTable;
   workspaces: WorkspacesTable;
@@ -144,6 +156,7 @@ export interface Tables {
   datasets: DatasetsTable;
   records: RecordsTable;
   annotations: AnnotationsTable;
+  user_identities: UserIdentitiesTable;
 }
 
 /** A database handle or an open transaction: repositories accept either. */

@@ -3,11 +3,11 @@
 import { inTransaction } from '../db/cache.js';
 import type { Database } from '../db/connect.js';
 import type { ApiKeyRow, Db } from '../db/schema.js';
-import { countActiveKeysOfUser, findKeyOfUser, insertApiKey, listKeysOfUser, updateKey } from '../db/repos/credentials.js';
+import { apiKeyRow, countActiveKeysOfUser, findKeyOfUser, insertApiKey, listKeysOfUser, updateKey } from '../db/repos/credentials.js';
 import { findUserById, findUserByIdForUpdate } from '../db/repos/users.js';
-import { isUuid, newId } from '../lib/ids.js';
+import { isUuid } from '../lib/ids.js';
 import { hashPassword, oneAtATime } from '../lib/passwords.js';
-import { digestSecret, generateApiKey, previewSecret } from '../lib/secrets.js';
+import { generateApiKey } from '../lib/secrets.js';
 import { isoOfMillis, nowIso, parseTime, TIME_RULE } from '../lib/time.js';
 import { recordEvent } from './audit.js';
 import { verifyCurrentPassword } from './auth.js';
@@ -87,21 +87,6 @@ function checkKeyInput(input: NewKey): string | null {
   return expires;
 }
 
-function newKeyRow(userId: string, name: string, secret: string, expiresAt: string | null): ApiKeyRow {
-  return {
-    id: newId(),
-    user_id: userId,
-    name,
-    digest: digestSecret(secret),
-    preview: previewSecret(secret),
-    created_at: nowIso(),
-    last_used_at: null,
-    expires_at: expiresAt,
-    revoked_at: null,
-    replaced_by: null,
-  };
-}
-
 export interface CreatedKey {
   key: ApiKeyView;
   /** the secret, shown this once */
@@ -123,7 +108,7 @@ export async function createApiKey(database: Database, actor: Actor, userId: str
       );
     }
     const secret = generateApiKey();
-    const row = newKeyRow(user.id, input.name.trim(), secret, expiresAt);
+    const row = apiKeyRow(user.id, input.name.trim(), secret, expiresAt);
     await insertApiKey(trx, row);
     await recordEvent(trx, actor, {
       type: 'api_key.created',
@@ -182,7 +167,7 @@ export async function rotateApiKey(
     const graceEnd = isoOfMillis(Date.now() + graceSeconds * 1000);
     const oldExpiry = old.expires_at !== null && old.expires_at < graceEnd ? old.expires_at : graceEnd;
     const secret = generateApiKey();
-    const row = newKeyRow(user.id, old.name, secret, old.expires_at);
+    const row = apiKeyRow(user.id, old.name, secret, old.expires_at);
     await insertApiKey(trx, row);
     await updateKey(trx, old.id, { expires_at: oldExpiry, replaced_by: row.id });
     await recordEvent(trx, actor, {

@@ -13,6 +13,8 @@ export const AUDIT_TYPES = [
   'auth.login.succeeded',
   'auth.login.failed',
   'auth.logout',
+  'auth.sso.succeeded',
+  'auth.sso.failed',
   'user.created',
   'user.updated',
   'user.disabled',

@@ -31,6 +31,7 @@ import {
   pruneFailures,
 } from '../db/repos/loginFailures.js';
 import { describeCaller, type User } from './views.js';
+import { passwordLoginAllowed, type PasswordLogin } from '../configSso.js';
 
 export interface Authenticated {
   actor: Actor & { kind: 'user' };
@@ -176,8 +177,12 @@ export async function login(
   password: string,
   expirationMinutes: number,
   origin: Origin = {},
+  passwordLogin?: PasswordLogin,
 ): Promise<LoginResult> {
   requireLoginFields(username, password);
+  // Password login turned off (single sign-on only): refused before anything is looked up, but for
+  // the break-glass accounts named in the settings.
+  if (passwordLogin && !passwordLoginAllowed(passwordLogin, username)) throw fail.passwordLoginDisabled();
   if (username.length > LIMITS.name_max_length) throw fail.unauthorized();
   const { db } = database;
   const ip = origin.ip ?? 'local';
@@ -243,15 +248,26 @@ async function checkAttempt(
     throw fail.unauthorized();
   }
   const passwordHash = check.needsRehash ? await hashPassword(password) : undefined;
-  const token = generateToken();
-  const expiresAt = addMinutes(now, expirationMinutes);
-  await inTransaction(db, async (trx) => {
+  const session = await inTransaction(db, async (trx) => {
     if (passwordHash) await updateUserRow(trx, user.id, { password_hash: passwordHash });
     await clearFailuresOf(trx, name, origin.ip ?? 'local', attempt);
-    await insertSession(trx, { id: newId(), user_id: user.id, token_digest: digestSecret(token), created_at: now, expires_at: expiresAt });
+    const opened = await openSession(trx, user.id, expirationMinutes, now);
     await recordEvent(trx, { ...actorOf(user), ...origin }, { type: 'auth.login.succeeded', target_type: 'user', target_id: user.id, data: { username } });
+    return opened;
   });
-  return { token, expiresAt, user };
+  return { ...session, user };
+}
+
+/**
+ * Opens a login session for a user, inside the caller's transaction: the login token in clear
+ * (returned this once; only its digest is stored) and its expiry. Password logins and single
+ * sign-on both end here, so both hand out the same kind of token.
+ */
+export async function openSession(trx: Db, userId: string, expirationMinutes: number, now = nowIso()): Promise<{ token: string; expiresAt: string }> {
+  const token = generateToken();
+  const expiresAt = addMinutes(now, expirationMinutes);
+  await insertSession(trx, { id: newId(), user_id: userId, token_digest: digestSecret(token), created_at: now, expires_at: expiresAt });
+  return { token, expiresAt };
 }
 
 /**

@@ -13,11 +13,11 @@ import {
   insertUsers,
   insertWorkspaces,
 } from '../db/repos/bulk.js';
-import { deleteApiKeysOfUser } from '../db/repos/credentials.js';
+import { apiKeyRow, deleteApiKeysOfUser } from '../db/repos/credentials.js';
 import { membershipRows } from '../db/repos/workspaces.js';
 import { newId } from '../lib/ids.js';
 import { isArgon2Hash, isBcryptHash } from '../lib/passwords.js';
-import { digestSecret, generateApiKey, previewSecret } from '../lib/secrets.js';
+import { digestSecret, generateApiKey } from '../lib/secrets.js';
 import { nowIso } from '../lib/time.js';
 import { DomainError, isDomainError } from './errors.js';
 import { writeUserChanges } from './users.js';
@@ -53,20 +53,6 @@ export class ImportError extends DomainError {
 const APPLY_SLICE = 500;
 
 /** The stored row of an imported API key (named `imported`, no expiry). */
-function keyRow(userId: string, apiKey: string, now: string) {
-  return {
-    id: newId(),
-    user_id: userId,
-    name: 'imported',
-    digest: digestSecret(apiKey),
-    preview: previewSecret(apiKey),
-    created_at: now,
-    last_used_at: null,
-    expires_at: null,
-    revoked_at: null,
-  };
-}
-
 /** What an entry becomes once the rules are applied. */
 interface Desired {
   entry: UserEntry;
@@ -251,7 +237,7 @@ export async function importUsers(
       await insertUsers(trx, userRows);
       // A new user has no membership yet: every workspace it names is a new one.
       await insertMembershipRows(trx, userRows.flatMap((row, i) => membershipRows(row.id, slice[i]!.workspaces.map((name) => workspaceIds.get(name)!))));
-      await insertApiKeys(trx, userRows.map((row, i) => keyRow(row.id, slice[i]!.apiKey, now)));
+      await insertApiKeys(trx, userRows.map((row, i) => apiKeyRow(row.id, 'imported', slice[i]!.apiKey, null, now)));
     }
 
     // Through the users' one write path (last-admin rule, sessions, audit events). Updates that
@@ -294,7 +280,7 @@ export async function importUsers(
     await insertMembershipRows(trx, newMemberships);
     await insertApiKeys(
       trx,
-      toUpdate.filter((u) => u.changes.includes('api_key')).map(({ want, user }) => keyRow(user.id, want.apiKey, now)),
+      toUpdate.filter((u) => u.changes.includes('api_key')).map(({ want, user }) => apiKeyRow(user.id, 'imported', want.apiKey, null, now)),
     );
     const count = (action: Action) => plan.users.filter((u) => u.action === action).map((u) => u.username);
     await recordEvent(trx, actor, {

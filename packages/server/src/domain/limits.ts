@@ -32,6 +32,10 @@ export const LIMITS = {
   password_max_length: 100,
   api_key_min_length: 8,
   api_key_name_max_length: 100,
+  /** characters of a single sign-on provider's name (in its URLs) */
+  provider_name_max_length: 64,
+  /** characters of the web UI page a sign-in returns to */
+  return_page_max_length: 256,
   /** characters of a record id given as text */
   record_id_max_length: 200,
   labels_max: 1000,

@@ -84,6 +84,17 @@ export function roleRule(): string {
   return `must be ${quoted.length > 1 ? `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}` : quoted[0]}`;
 }
 
+/**
+ * The highest of several roles, by ROLE_TABLE's order (its rows go from the most powerful to the
+ * least): what a user holding all of them gets (single sign-on maps a person's groups to roles).
+ * Undefined for none.
+ */
+export function highestRole(roles: Iterable<Role>): Role | undefined {
+  let best: Role | undefined;
+  for (const role of roles) if (best === undefined || ROLES.indexOf(role) < ROLES.indexOf(best)) best = role;
+  return best;
+}
+
 export function permissionsOf(role: Role): readonly Permission[] {
   return ROLE_TABLE[role].permissions;
 }

@@ -106,6 +106,7 @@ export interface LoadQuery {
   limit?: number;
   annotated?: boolean;
   annotated_by?: string;
+  not_annotated_by?: string;
   label?: string;
 }
 
@@ -123,7 +124,7 @@ export async function loadRecords(
   authorize(actor, 'datasets.read', 'read records');
   const dataset = await requireDataset(database.db, workspace, name);
   const limit = Math.min(query.limit ?? LIMITS.records_page_default, LIMITS.page_size_max);
-  const filters: RecordFilters = { annotated: query.annotated, annotatedBy: query.annotated_by, label: query.label, after };
+  const filters: RecordFilters = { annotated: query.annotated, annotatedBy: query.annotated_by, notAnnotatedBy: query.not_annotated_by, label: query.label, after };
   const rows = await pageOfRecords(database.db, dataset.id, filters, limit + 1);
   const { page, next_cursor } = pageOf(rows, limit, (row) => ({ time: row.inserted_at, id: row.id }));
   const annotations = await annotationsOf(database.db, dataset.id, page.map((r) => r.id));

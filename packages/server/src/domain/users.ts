@@ -4,7 +4,7 @@ import { inTransaction } from '../db/cache.js';
 import type { Database } from '../db/connect.js';
 import { isUniqueViolation } from '../db/connect.js';
 import type { Db, UserRow, UsersTable } from '../db/schema.js';
-import { apiKeyDigestExists, deleteSessionsOfUser, insertApiKey } from '../db/repos/credentials.js';
+import { apiKeyDigestExists, apiKeyRow, deleteSessionsOfUser, insertApiKey } from '../db/repos/credentials.js';
 import {
   countUsers,
   deleteUserRow,
@@ -96,17 +96,7 @@ export async function insertUserWithKey(
   await insertUser(trx, row);
   const { rows } = await ensureWorkspaces(trx, input.workspaces ?? []);
   await ensureMemberships(trx, id, rows.map((w) => w.id));
-  await insertApiKey(trx, {
-    id: newId(),
-    user_id: id,
-    name: 'default',
-    digest: digestSecret(apiKey),
-    preview: previewSecret(apiKey),
-    created_at: now,
-    last_used_at: null,
-    expires_at: null,
-    revoked_at: null,
-  });
+  await insertApiKey(trx, apiKeyRow(id, 'default', apiKey, null, now));
   return id;
 }
 
@@ -228,8 +218,8 @@ export interface UserRowChanges {
   password_hash?: string;
 }
 
-/** How the change came in, for the audit log: an admin's reset, the user itself, or a users file. */
-export type ChangeSource = 'admin' | 'self' | 'users_file';
+/** How the change came in, for the audit log: an admin's reset, the user itself, a users file, or single sign-on's claims. */
+export type ChangeSource = 'admin' | 'self' | 'users_file' | 'sso';
 
 /** Whether a user row holds a role that can manage users and is enabled (the last-admin rule's subject). */
 function isEnabledManager(row: { role: string; disabled: number }): boolean {
@@ -287,7 +277,7 @@ export async function writeUserChanges(
   const changed = Object.keys(changes)
     .filter((key) => changes[key as keyof UserRowChanges] !== undefined)
     .map((key) => (key === 'password_hash' ? 'password' : key));
-  const via = source === 'users_file' ? { source } : {};
+  const via = source === 'users_file' || source === 'sso' ? { source } : {};
   if (source !== 'self') await recordEvent(trx, actor, { type: 'user.updated', ...target, data: { username, changed, ...via } });
   if (roleChanged) await recordEvent(trx, actor, { type: 'user.role_changed', ...target, data: { username, from: current.role, to: changes.role } });
   if (disabling) await recordEvent(trx, actor, { type: 'user.disabled', ...target, data: { username } });

@@ -11,7 +11,7 @@ export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerRespo
 
 export interface AppDeps {
   database: Database;
-  config: Pick<Config, 'tokenExpirationMinutes' | 'logLevel' | 'apiKeyRotationGraceSeconds'> & Partial<Pick<Config, 'trustedProxies'>>;
+  config: Pick<Config, 'tokenExpirationMinutes' | 'logLevel' | 'apiKeyRotationGraceSeconds'> & Partial<Pick<Config, 'trustedProxies' | 'sso'>>;
   version: string;
   /** where the request log goes (default: stdout) */
   logStream?: NodeJS.WritableStream;

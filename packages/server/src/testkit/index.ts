@@ -21,3 +21,5 @@ export { buildApp, type App, type AppDeps } from '../http/app.js';
 export { registerWebUi, WEB_DIST_DIR, type WebUiOptions } from '../http/web.js';
 export { createDefaultUser } from '../domain/defaultUser.js';
 export { DEFAULT_API_KEY, DEFAULT_PASSWORD, DEFAULT_USERNAME } from '../config.js';
+// Single sign-on settings, as the server reads them from its environment (for the web UI's sign-in test).
+export { loadSsoConfig, type SsoConfig } from '../configSso.js';

@@ -1,6 +1,7 @@
 // A real server on a random port over a fresh database, with a factory for users and plain HTTP
 // calls.
 import { Writable } from 'node:stream';
+import type { SsoConfig } from '../configSso.js';
 import { createDefaultUser } from '../domain/defaultUser.js';
 // Beyond the domain's entry points, on purpose: users made as the system, not through the
 // API as the default admin, work whatever a test has done to that admin (demoted it, deleted it)
@@ -26,6 +27,8 @@ export interface ServerOptions {
   tokenExpirationMinutes?: number;
   apiKeyRotationGraceSeconds?: number;
   trustedProxies?: string[] | number;
+  /** single sign-on providers and the password-login switch (none, password login on, by default) */
+  sso?: SsoConfig;
 }
 
 /** The app on a random port over an open database; `closeDatabase`: whether close() closes it too. */
@@ -44,6 +47,7 @@ export async function serveDatabase(database: TestDatabase, options: ServerOptio
       apiKeyRotationGraceSeconds: options.apiKeyRotationGraceSeconds ?? 3600,
       logLevel: 'info',
       trustedProxies: options.trustedProxies ?? null,
+      sso: options.sso,
     },
     version: 'test',
     logStream,

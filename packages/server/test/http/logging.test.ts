@@ -65,6 +65,13 @@ for (const backend of backends()) {
       }
     });
 
+    it("redacts one-time secrets in a URL's query (a sign-in callback's code and state), keeping the rest", async () => {
+      const reply = await call(server, 'GET', '/api/me?code=one-time-code-123&State=xyz-state-456&limit=5&x', { key: server.adminKey });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const entry = server.logLines.map((line) => JSON.parse(line)).find((e) => e.reqId === reply.headers.get('x-request-id'));
+      assert.equal(entry?.url, '/api/me?code=[redacted]&State=[redacted]&limit=5&x');
+    });
+
     it('names the authenticated user on its request line, and nobody on a refused one', async () => {
       const user = await makeUser(server);
       const ok = await call(server, 'GET', '/api/me', { key: user.apiKey });

@@ -2,6 +2,25 @@
 import { changed } from '../cache.js';
 import type { ApiKeyRow, Db, UserRow } from '../schema.js';
 import { idList, overIdList, statement } from './dialect.js';
+import { newId } from '../../lib/ids.js';
+import { digestSecret, previewSecret } from '../../lib/secrets.js';
+import { nowIso } from '../../lib/time.js';
+
+/** A new API key's row: the secret itself is never stored, only its digest and masked preview. */
+export function apiKeyRow(userId: string, name: string, secret: string, expiresAt: string | null = null, createdAt = nowIso()): ApiKeyRow {
+  return {
+    id: newId(),
+    user_id: userId,
+    name,
+    digest: digestSecret(secret),
+    preview: previewSecret(secret),
+    created_at: createdAt,
+    last_used_at: null,
+    expires_at: expiresAt,
+    revoked_at: null,
+    replaced_by: null,
+  };
+}
 
 export async function insertApiKey(db: Db, row: ApiKeyRow): Promise<void> {
   await db.insertInto('api_keys').values(row).execute();

@@ -82,6 +82,8 @@ export function findRecord(db: Db, datasetId: string, id: string): Promise<Recor
 export interface RecordFilters {
   annotated?: boolean;
   annotatedBy?: string;
+  /** records this username has not annotated (the queue of one annotator) */
+  notAnnotatedBy?: string;
   label?: string;
   after?: { inserted_at: string; id: string };
 }
@@ -102,6 +104,10 @@ export function pageOfRecords(db: Db, datasetId: string, filters: RecordFilters,
   if (filters.annotatedBy) {
     const username = filters.annotatedBy;
     query = query.where(({ exists }) => exists(annotations((q) => q.where('annotations.username', '=', username))));
+  }
+  if (filters.notAnnotatedBy) {
+    const username = filters.notAnnotatedBy;
+    query = query.where(({ not, exists }) => not(exists(annotations((q) => q.where('annotations.username', '=', username)))));
   }
   if (filters.label) {
     const needle = `|${filters.label}|`;

@@ -5,8 +5,10 @@ import { credentialRoutes } from './credentials.js';
 import { datasetRoutes } from './datasets.js';
 import { datasets16Routes } from './datasets16.js';
 import { infoRoutes } from './info.js';
+import { labellingRoutes } from './labelling.js';
 import { meRoutes } from './me.js';
 import { membershipRoutes } from './memberships.js';
+import { oauth2Routes } from './oauth2.js';
 import { recordRoutes } from './records.js';
 import { securityRoutes } from './security.js';
 import { userRoutes } from './users.js';
@@ -18,6 +20,7 @@ import { workspaceRoutes } from './workspaces.js';
 export const ROUTE_MODULES: readonly RouteModule[] = [
   infoRoutes,
   securityRoutes,
+  oauth2Routes,
   meRoutes,
   userRoutes,
   workspaceRoutes,
@@ -26,6 +29,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   auditRoutes,
   datasetRoutes,
   recordRoutes,
+  labellingRoutes,
   datasets16Routes,
   v1MeRoutes,
   v1UserRoutes,

@@ -43,6 +43,7 @@ export const recordRoutes: RouteModule = async (app, { database }) => {
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.page_size_max, description: `page size (default ${LIMITS.records_page_default})` })),
           annotated: Type.Optional(Type.Boolean()),
           annotated_by: Type.Optional(Type.String({ description: 'a username' })),
+          not_annotated_by: Type.Optional(Type.String({ description: 'a username: the records it has not annotated yet' })),
           label: Type.Optional(Type.String()),
         }),
         response: { 200: Type.Object({ items: Type.Array(Ref.Record), next_cursor: Type.Union([Type.String(), Type.Null()]) }), ...datasetProblems() },

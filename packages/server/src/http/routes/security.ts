@@ -22,12 +22,12 @@ const loginRoute: RouteModule = async (app, { database, config }) => {
         security: [],
         consumes: ['application/x-www-form-urlencoded', 'application/json'],
         body: LoginBody,
-        response: { 200: TokenResponse, 429: ProblemResponse, ...problems() },
+        response: { 200: TokenResponse, 403: ProblemResponse, 429: ProblemResponse, ...problems() },
       },
     },
     async (request) => {
       const { username, password } = request.body;
-      const result = await login(database, username, password, config.tokenExpirationMinutes, originOf(request));
+      const result = await login(database, username, password, config.tokenExpirationMinutes, originOf(request), config.sso?.passwordLogin);
       return { access_token: result.token, token_type: 'bearer' as const };
     },
   );
