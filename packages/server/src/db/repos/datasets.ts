@@ -223,6 +223,6 @@ export async function replaceRecords(db: Db, datasetId: string, rows: RecordsTab
         .execute();
     }
   }
-  await insertRows(db, 'records', rows.map((r) => ({ ...r, inserted_at: firstLogged.get(r.id) ?? r.inserted_at })), 100);
+  await insertRows(db, 'records', rows.map((r) => ({ ...r, inserted_at: firstLogged.get(r.id) ?? r.inserted_at })), 250);
   await insertRows(db, 'annotations', annotations, 100);
 }
