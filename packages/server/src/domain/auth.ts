@@ -10,7 +10,6 @@ import {
   insertSession,
   touchApiKeyLastUsed,
 } from '../db/repos/credentials.js';
-import { findInstallationSecret, insertInstallationSecretIfMissing } from '../db/repos/installationSecrets.js';
 import { findUserById, findUserByUsername, updateUserRow } from '../db/repos/users.js';
 import { isUuid, newId } from '../lib/ids.js';
 import { checkPassword, hashPassword, oneAtATime } from '../lib/passwords.js';
@@ -31,6 +30,7 @@ import {
   pruneFailures,
 } from '../db/repos/loginFailures.js';
 import { describeCaller, type User } from './views.js';
+import { installationSecret } from './installationSecrets.js';
 import { passwordLoginAllowed, type PasswordLogin } from '../configSso.js';
 
 export interface Authenticated {
@@ -134,27 +134,6 @@ function requireLoginFields(username: string, password: string): void {
 }
 
 const DIGEST_KEY_NAME = 'login_name_digest_key';
-const digestKeys = new WeakMap<Database, Promise<string>>();
-
-/**
- * The installation's key for digests of unknown login names: read once per database handle, and
- * created if the database has none (the migration that adds its table creates one).
- */
-function loginNameDigestKey(database: Database): Promise<string> {
-  let key = digestKeys.get(database);
-  if (!key) {
-    key = (async () => {
-      const found = await findInstallationSecret(database.db, DIGEST_KEY_NAME);
-      if (found !== undefined) return found;
-      await insertInstallationSecretIfMissing(database.db, DIGEST_KEY_NAME, generateDigestKey(), nowIso());
-      return (await findInstallationSecret(database.db, DIGEST_KEY_NAME))!;
-    })();
-    // A failed read is not kept: the next login tries again.
-    key.catch(() => digestKeys.delete(database));
-    digestKeys.set(database, key);
-  }
-  return key;
-}
 
 /**
  * The name a login attempt is recorded and throttled under: an existing user's username as it is
@@ -162,7 +141,7 @@ function loginNameDigestKey(database: Database): Promise<string> {
  * field is sometimes their password. The digest still groups repeated attempts on one name.
  */
 async function recordedName(database: Database, username: string, user: UserRow | undefined): Promise<string> {
-  return user ? user.username : keyedDigest(await loginNameDigestKey(database), username);
+  return user ? user.username : keyedDigest(await installationSecret(database, DIGEST_KEY_NAME, generateDigestKey), username);
 }
 
 /**

@@ -9,7 +9,7 @@ import type { Database } from '../db/connect.js';
 import { isUniqueViolation } from '../db/connect.js';
 import type { Db, UserRow, WorkspaceRow } from '../db/schema.js';
 import { findIdentity, hasIdentity, insertIdentity, touchIdentity } from '../db/repos/identities.js';
-import { findInstallationSecret, insertInstallationSecretIfMissing } from '../db/repos/installationSecrets.js';
+import { installationSecret } from './installationSecrets.js';
 import { findUserById, findUserByUsername } from '../db/repos/users.js';
 import { deleteMembership, ensureWorkspaces, findWorkspaceByName, insertMemberships, listWorkspaceRows } from '../db/repos/workspaces.js';
 import type { SsoProvider } from '../configSso.js';
@@ -60,24 +60,10 @@ export function clientSettings(provider: SsoProvider): OidcClientSettings {
 // ---- the sign-in in progress, sealed in a cookie -------------------------------------------------
 
 const STATE_KEY_NAME = 'sso_state_key';
-const stateKeys = new WeakMap<Database, Promise<Buffer>>();
 
 /** The installation's key for sealing sign-ins in progress (made once per database, shared by every process). */
-function stateKey(database: Database): Promise<Buffer> {
-  let key = stateKeys.get(database);
-  if (!key) {
-    key = (async () => {
-      let value = await findInstallationSecret(database.db, STATE_KEY_NAME);
-      if (value === undefined) {
-        await insertInstallationSecretIfMissing(database.db, STATE_KEY_NAME, randomBytes(32).toString('base64url'), nowIso());
-        value = (await findInstallationSecret(database.db, STATE_KEY_NAME))!;
-      }
-      return Buffer.from(value, 'base64url');
-    })();
-    key.catch(() => stateKeys.delete(database));
-    stateKeys.set(database, key);
-  }
-  return key;
+async function stateKey(database: Database): Promise<Buffer> {
+  return Buffer.from(await installationSecret(database, STATE_KEY_NAME, () => randomBytes(32).toString('base64url')), 'base64url');
 }
 
 export interface PendingSignIn {
