@@ -5,51 +5,17 @@
 // an entry at a time, so anchors must work across the whole file, however long.
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileWith, inspect, migrated } from './support.js';
 import { LIMITS } from '../../src/domain/limits.js';
 import { parseUsersFile } from '../../src/tasks/usersFile.js';
-import { backends, tempDir, type TestBackend } from '../helpers/databases.js';
-import { cliEnv, runCli, type CliResult } from '../helpers/cli.js';
-import { openDatabase } from '../../src/db/connect.js';
+import { backends } from '../helpers/databases.js';
+import { runCli, type CliResult } from '../helpers/cli.js';
 import { digestSecret } from '../../src/lib/secrets.js';
 
 const root = process.env.ARGILLA_TEST_ROOT ?? join(import.meta.dirname, '..', '..', '..', '..');
 const GUIDE_FILE = join(root, 'packages', 'server', 'test', 'fixtures', 'seed-users.yaml');
 const HASH = '$2y$05$xtl7iy3bpqchUwiQMjEHe.tY7OaIjDrg43W3TB4EHQ7izvdjvGtPS';
-
-async function migrated(backend: TestBackend) {
-  const fresh = await backend.fresh();
-  const env = cliEnv(fresh.url, fresh.home);
-  const result = await runCli(['database', 'migrate'], env);
-  assert.equal(result.code, 0, result.stderr);
-  return { ...fresh, env };
-}
-
-async function inspect(target: Parameters<typeof openDatabase>[0]) {
-  const database = await openDatabase(target);
-  try {
-    const users = await database.db.selectFrom('users').selectAll().orderBy('inserted_at').execute();
-    const workspaces = await database.db.selectFrom('workspaces').select('name').execute();
-    const memberships = await database.db
-      .selectFrom('memberships')
-      .innerJoin('users', 'users.id', 'memberships.user_id')
-      .innerJoin('workspaces', 'workspaces.id', 'memberships.workspace_id')
-      .select(['users.username as username', 'workspaces.name as name'])
-      .execute();
-    const keys = await database.db.selectFrom('api_keys').selectAll().execute();
-    const workspacesOf = (username: string) => memberships.filter((m) => m.username === username).map((m) => m.name).sort();
-    return { users, workspaces, keys, workspacesOf, byName: new Map(users.map((u) => [u.username, u])) };
-  } finally {
-    await database.close();
-  }
-}
-
-function fileWith(text: string): string {
-  const path = join(tempDir(), 'users.yml');
-  writeFileSync(path, text);
-  return path;
-}
 
 /** Exit 1, one `Error:` line matching `message`, no stack trace, nothing claiming success. */
 function assertRefused(result: CliResult, message: RegExp, what: string): void {
@@ -191,12 +157,12 @@ for (const backend of backends()) {
       assert.equal(second.password_hash, HASH, 'the merged hashed_password');
       assert.equal(second.role, 'annotator', 'the merged workspaces make an annotator');
       assert.equal(second.disabled, 0);
-      assert.deepEqual(state.workspacesOf('second'), ['argilla', 'second', 'team']);
+      assert.deepEqual([...state.workspacesOf('second')].sort(), ['argilla', 'second', 'team']);
       const fourth = state.byName.get('fourth')!;
       assert.equal(fourth.email, 'fourth@example.com');
       assert.equal(fourth.disabled, 1, 'the first merged mapping wins over the later one');
       assert.equal(fourth.first_name, 'Fourth');
-      assert.deepEqual(state.workspacesOf('third'), ['argilla', 'team', 'third']);
+      assert.deepEqual([...state.workspacesOf('third')].sort(), ['argilla', 'team', 'third']);
       const owners = new Map(state.keys.map((k) => [k.digest, k.user_id]));
       assert.equal(owners.get(digestSecret('12345678')), state.byName.get('third')!.id);
       assert.equal(owners.get(digestSecret('second-key-123')), second.id);
@@ -208,7 +174,7 @@ for (const backend of backends()) {
       assert.equal(result.code, 0, result.stderr);
       const state = await inspect(db.target);
       assert.equal(state.byName.get('yaml-owner')!.role, 'owner');
-      assert.deepEqual(state.workspacesOf('yaml-owner'), ['team', 'yaml-owner']);
+      assert.deepEqual([...state.workspacesOf('yaml-owner')].sort(), ['team', 'yaml-owner']);
       const bad = owner.replace('yaml-owner', 'yaml-root').replace('Yaml Owner', 'Root').replace('role: owner', 'role: root');
       assertRefused(await runCli(['users', 'migrate', '--file', fileWith(bad)], db.env), /role.*must be 'owner', 'admin' or 'annotator'/, 'role: root');
       assert.equal((await inspect(db.target)).byName.get('yaml-root'), undefined);
@@ -245,7 +211,7 @@ for (const backend of backends()) {
       assert.equal(result.code, 0, result.stderr);
       const state = await inspect(fresh.target);
       assert.deepEqual(state.users.map((u) => u.username), ['john', 'tanya', 'daisy']);
-      assert.deepEqual(state.workspacesOf('daisy'), ['argilla', 'daisy', 'latam', 'team']);
+      assert.deepEqual([...state.workspacesOf('daisy')].sort(), ['argilla', 'daisy', 'latam', 'team']);
     });
   });
 }

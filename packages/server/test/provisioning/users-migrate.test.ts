@@ -1,10 +1,11 @@
 // `argilla users migrate` / `users export` run as the real executable, on the guide's users file.
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { backends, tempDir, type TestBackend } from '../helpers/databases.js';
-import { cliEnv, runCli } from '../helpers/cli.js';
+import { fileWith, inspect, migrated } from './support.js';
+import { backends, tempDir } from '../helpers/databases.js';
+import { runCli } from '../helpers/cli.js';
 import { openDatabase } from '../../src/db/connect.js';
 import { authenticateApiKey, login } from '../../src/domain/auth.js';
 import { digestSecret } from '../../src/lib/secrets.js';
@@ -14,40 +15,6 @@ const root = process.env.ARGILLA_TEST_ROOT ?? join(import.meta.dirname, '..', '.
 const GUIDE_FILE = join(root, 'packages', 'server', 'test', 'fixtures', 'seed-users.yaml');
 const GUIDE = readFileSync(GUIDE_FILE, 'utf8');
 const HASH_1234 = '$2y$05$xtl7iy3bpqchUwiQMjEHe.tY7OaIjDrg43W3TB4EHQ7izvdjvGtPS';
-
-async function migrated(backend: TestBackend) {
-  const fresh = await backend.fresh();
-  const env = cliEnv(fresh.url, fresh.home);
-  const result = await runCli(['database', 'migrate'], env);
-  assert.equal(result.code, 0, result.stderr);
-  return { ...fresh, env };
-}
-
-async function inspect(target: Parameters<typeof openDatabase>[0]) {
-  const database = await openDatabase(target);
-  try {
-    const users = await database.db.selectFrom('users').selectAll().orderBy('inserted_at').execute();
-    const workspaces = (await database.db.selectFrom('workspaces').select('name').orderBy('inserted_at').execute()).map((w) => w.name);
-    const memberships = await database.db
-      .selectFrom('memberships')
-      .innerJoin('users', 'users.id', 'memberships.user_id')
-      .innerJoin('workspaces', 'workspaces.id', 'memberships.workspace_id')
-      .select(['users.username as username', 'workspaces.name as name'])
-      .orderBy('memberships.inserted_at')
-      .execute();
-    const workspacesOf = (username: string) => memberships.filter((m) => m.username === username).map((m) => m.name);
-    const keys = await database.db.selectFrom('api_keys').selectAll().execute();
-    return { users, workspaces, workspacesOf, keys };
-  } finally {
-    await database.close();
-  }
-}
-
-function fileWith(text: string): string {
-  const path = join(tempDir(), 'users.yml');
-  writeFileSync(path, text);
-  return path;
-}
 
 for (const backend of backends()) {
   describe(`users migrate on the guide's file (${backend.name})`, () => {
