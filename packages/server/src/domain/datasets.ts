@@ -31,7 +31,6 @@ import { nowIso } from '../lib/time.js';
 import { fail, type FieldError } from './errors.js';
 import { decodeCursor, pageOf } from './cursor.js';
 import { authorize, canSeeWorkspace, workspaceScope, type Actor } from './policies.js';
-import { listAllWorkspaces } from './workspaces.js';
 import { LIMITS } from './limits.js';
 import { check, rules } from './validation.js';
 import type { Workspace } from './views.js';
@@ -180,8 +179,7 @@ export async function listVisibleDatasets(database: Database, actor: Actor): Pro
   authorize(actor, 'datasets.read', 'read datasets');
   const scope = workspaceScope(actor);
   const rows = await listVisibleDatasetRows(database.db, scope.all ? undefined : scope.memberId);
-  const names = new Map((await listAllWorkspaces(database, actor)).map((w) => [w.id, w.name]));
-  return rows.map((row) => ({ ...view(row, names.get(row.workspace_id) ?? ''), workspace_id: row.workspace_id }));
+  return rows.map((row) => ({ ...view(row, row.workspace_name), workspace_id: row.workspace_id }));
 }
 
 export async function getDataset(database: Database, actor: Actor, workspaceName: string | undefined, name: string): Promise<DatasetSummary> {

@@ -16,9 +16,13 @@ export function listDatasetRows(db: Db, workspaceId: string): Promise<DatasetsTa
   return db.selectFrom('datasets').selectAll().where('workspace_id', '=', workspaceId).orderBy('inserted_at').orderBy('id').execute();
 }
 
-/** Datasets of every workspace, or of those `memberId` belongs to, by workspace then creation. */
-export function listVisibleDatasetRows(db: Db, memberId?: string): Promise<DatasetsTable[]> {
-  let query = db.selectFrom('datasets').selectAll('datasets');
+/** Datasets of every workspace, or of those `memberId` belongs to, with their workspace's name, by workspace then creation. */
+export function listVisibleDatasetRows(db: Db, memberId?: string): Promise<Array<DatasetsTable & { workspace_name: string }>> {
+  let query = db
+    .selectFrom('datasets')
+    .innerJoin('workspaces', 'workspaces.id', 'datasets.workspace_id')
+    .selectAll('datasets')
+    .select('workspaces.name as workspace_name');
   if (memberId !== undefined) {
     query = query.innerJoin('memberships', 'memberships.workspace_id', 'datasets.workspace_id').where('memberships.user_id', '=', memberId);
   }
